@@ -1,0 +1,175 @@
+"""The public catalog query: what shoppers may see, filtered and sorted from URL parameters."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
+
+from catalog.categories import descendant_ids
+from catalog.models import (
+    Category,
+    Certification,
+    OcopRecognition,
+    Producer,
+    ProducerStatus,
+    Product,
+    ProductCertification,
+    ProductStatus,
+    ReviewStatus,
+)
+from market import places
+from market.extensions import db
+
+SORTS = {
+    "newest": _l("Newest"),
+    "price_asc": _l("Price: low to high"),
+    "price_desc": _l("Price: high to low"),
+    "stars": _l("OCOP stars"),
+}
+MAX_PRICE = 10**12
+
+
+def public_products() -> sa.Select:
+    """Active products of verified producers: the only ones shoppers may see."""
+    return (
+        sa.select(Product)
+        .join(Product.producer)
+        .where(Product.status == ProductStatus.ACTIVE, Producer.status == ProducerStatus.VERIFIED)
+    )
+
+
+def current_stars(today: date) -> sa.ScalarSelect:
+    """A correlated subquery: the product's highest approved, unexpired OCOP stars."""
+    return (
+        sa.select(sa.func.max(OcopRecognition.stars))
+        .where(
+            OcopRecognition.product_id == Product.id,
+            OcopRecognition.review_status == ReviewStatus.APPROVED,
+            OcopRecognition.valid_until >= today,
+        )
+        .scalar_subquery()
+    )
+
+
+@dataclass
+class ListingFilters:
+    """Filters and sort read from the query string; ``errors`` name what was ignored."""
+
+    category: Category | None = None
+    district: places.District | None = None
+    min_stars: int | None = None
+    certification: Certification | None = None
+    price_min: int | None = None
+    price_max: int | None = None
+    in_stock: bool = False
+    sort: str = "newest"
+    page: int = 1
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def as_args(self, **changes: object) -> dict[str, object]:
+        """The canonical query-string arguments, with ``changes`` applied (None removes)."""
+        args: dict[str, object] = {
+            "group": self.category.slug if self.category else None,
+            "district": self.district.slug if self.district else None,
+            "min_stars": self.min_stars,
+            "cert": self.certification.value if self.certification else None,
+            "price_min": self.price_min,
+            "price_max": self.price_max,
+            "in_stock": 1 if self.in_stock else None,
+            "sort": self.sort if self.sort != "newest" else None,
+        }
+        args.update(changes)
+        return {key: value for key, value in args.items() if value not in (None, "")}
+
+    @property
+    def active(self) -> bool:
+        """True when any filter narrows the listing."""
+        return bool(self.as_args(sort=None))
+
+
+def _whole_number(raw: str | None, low: int, high: int) -> int | None:
+    if raw is None or raw.strip() == "":
+        return None
+    text = raw.strip().replace(".", "").replace(",", "")
+    if not text.isdigit():
+        raise ValueError
+    value = int(text)
+    if not low <= value <= high:
+        raise ValueError
+    return value
+
+
+def parse_filters(args: MultiDict[str, str]) -> ListingFilters:
+    """Read filters from the URL; a value that makes no sense is ignored and reported."""
+    filters = ListingFilters()
+    group = args.get("group")
+    if group:
+        filters.category = db.session.scalar(sa.select(Category).where(Category.slug == group))
+        if filters.category is None:
+            filters.errors["group"] = str(_l("Unknown product group."))
+    district = args.get("district")
+    if district:
+        filters.district = places.district_by_slug(district)
+        if filters.district is None:
+            filters.errors["district"] = str(_l("Unknown district."))
+    cert = args.get("cert")
+    if cert:
+        try:
+            filters.certification = Certification(cert)
+        except ValueError:
+            filters.errors["cert"] = str(_l("Unknown certification."))
+    numbers = {
+        "min_stars": (3, 5, _l("OCOP stars go from 3 to 5.")),
+        "price_min": (0, MAX_PRICE, _l("Enter a price in đồng, such as 50000.")),
+        "price_max": (0, MAX_PRICE, _l("Enter a price in đồng, such as 50000.")),
+        "page": (1, 100_000, _l("Unknown page.")),
+    }
+    for name, (low, high, message) in numbers.items():
+        try:
+            value = _whole_number(args.get(name), low, high)
+        except ValueError:
+            filters.errors[name] = str(message)
+            continue
+        if value is not None:
+            setattr(filters, name, value)
+    filters.in_stock = args.get("in_stock") in ("1", "on", "true")
+    sort = args.get("sort", "newest")
+    if sort in SORTS:
+        filters.sort = sort
+    else:
+        filters.errors["sort"] = str(_l("Unknown sort order."))
+    return filters
+
+
+def filtered_products(filters: ListingFilters, today: date) -> sa.Select:
+    """The public products that match ``filters``, in the chosen order."""
+    query = public_products()
+    stars = current_stars(today)
+    if filters.category is not None:
+        query = query.where(Product.category_id.in_(descendant_ids(filters.category)))
+    if filters.district is not None:
+        query = query.where(Producer.district_code == filters.district.code)
+    if filters.min_stars is not None:
+        query = query.where(stars >= filters.min_stars)
+    if filters.certification is not None:
+        query = query.where(
+            sa.exists().where(
+                ProductCertification.product_id == Product.id,
+                ProductCertification.code == filters.certification,
+            )
+        )
+    if filters.price_min is not None:
+        query = query.where(Product.price >= filters.price_min)
+    if filters.price_max is not None:
+        query = query.where(Product.price <= filters.price_max)
+    if filters.in_stock:
+        query = query.where(Product.stock > 0)
+    order = {
+        "newest": (Product.created_at.desc(), Product.id.desc()),
+        "price_asc": (Product.price.asc(), Product.id.asc()),
+        "price_desc": (Product.price.desc(), Product.id.desc()),
+        "stars": (sa.func.coalesce(stars, 0).desc(), Product.created_at.desc(), Product.id.desc()),
+    }[filters.sort]
+    return query.order_by(*order)

@@ -1,0 +1,76 @@
+"""Configuration read from the environment, with safe development defaults."""
+
+import os
+from pathlib import Path
+from typing import ClassVar
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _instance_dir() -> Path:
+    return Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
+
+
+class Config:
+    """Settings for development; production overrides come from the environment."""
+
+    ENV_NAME = os.environ.get("CHOQUE_ENV", "development")
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
+    INSTANCE_PATH = str(_instance_dir())
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{_instance_dir() / 'choque.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(_instance_dir() / "media"))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 12 * 1024 * 1024))
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    LANGUAGES = ("vi", "en")
+    # One folder per area (site, storefront, search, orders, ...), merged by Flask-Babel.
+    BABEL_TRANSLATION_DIRECTORIES = ";".join(
+        sorted(str(path) for path in (ROOT / "translations").glob("*") if path.is_dir())
+    )
+
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "logging")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Chợ Quê <no-reply@choque.local>")
+    PASSWORD_RESET_MAX_AGE = 3600
+
+    PAGE_SIZE = 24
+
+
+class DevelopmentConfig(Config):
+    """Local development: an insecure fallback key is acceptable here only."""
+
+    SECRET_KEY = Config.SECRET_KEY or "dev-only-insecure-key"
+
+
+class ProductionConfig(Config):
+    """Production: secure cookies; SECRET_KEY must come from the environment."""
+
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+def config_for_environment() -> type[Config]:
+    """Pick the configuration class named by ``CHOQUE_ENV``."""
+    name = os.environ.get("CHOQUE_ENV", "development")
+    return DevelopmentConfig if name == "development" else ProductionConfig

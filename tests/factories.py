@@ -1,0 +1,125 @@
+"""Builders for catalog rows in tests; each returns a committed, detached-safe object id."""
+
+from datetime import date, timedelta
+from itertools import count
+
+import sqlalchemy as sa
+
+from catalog.models import (
+    Category,
+    GrowingArea,
+    IssuingLevel,
+    MemberRole,
+    OcopRecognition,
+    Producer,
+    ProducerKind,
+    ProducerMember,
+    ProducerStatus,
+    Product,
+    ProductStatus,
+    ReviewStatus,
+)
+from market.accounts.models import User
+from market.extensions import db
+
+_seq = count(1)
+
+
+def leaf(code: str = "I.1.a") -> Category:
+    """A category of the OCOP tree by code (the tree is loaded by the ``app`` fixture)."""
+    return db.session.scalar(sa.select(Category).where(Category.code == code))
+
+
+def producer(
+    name: str | None = None,
+    status: ProducerStatus = ProducerStatus.VERIFIED,
+    district_code: str = "074",
+    commune_code: str = "phu-luu",
+    owner: User | None = None,
+    **fields: object,
+) -> Producer:
+    """A producer, verified by default, optionally owned by ``owner``."""
+    n = next(_seq)
+    item = Producer(
+        slug=f"producer-{n}",
+        name=name or f"HTX Thử nghiệm {n}",
+        kind=fields.pop("kind", ProducerKind.COOPERATIVE),
+        district_code=district_code,
+        commune_code=commune_code,
+        status=status,
+        bank_bin=fields.pop("bank_bin", "970436"),
+        bank_account=fields.pop("bank_account", f"00110{n:08d}"),
+        bank_holder=fields.pop("bank_holder", f"HTX THU NGHIEM {n}"),
+        **fields,
+    )
+    db.session.add(item)
+    if owner is not None:
+        db.session.add(ProducerMember(producer=item, user_id=owner.id, role=MemberRole.OWNER))
+    db.session.commit()
+    return item
+
+
+def product(
+    maker: Producer,
+    name: str | None = None,
+    price: int = 100_000,
+    stock: int = 10,
+    status: ProductStatus = ProductStatus.ACTIVE,
+    category_code: str = "I.1.a",
+    **fields: object,
+) -> Product:
+    """A product of ``maker``, active by default."""
+    n = next(_seq)
+    item = Product(
+        producer=maker,
+        slug=fields.pop("slug", f"product-{n}"),
+        name=name or f"Sản phẩm {n}",
+        category=leaf(category_code),
+        unit=fields.pop("unit", "kg"),
+        price=price,
+        stock=stock,
+        status=status,
+        **fields,
+    )
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def recognition(
+    item: Product,
+    stars: int = 4,
+    decided: date | None = None,
+    review: ReviewStatus = ReviewStatus.APPROVED,
+) -> OcopRecognition:
+    """An OCOP recognition valid 36 months from its decision date."""
+    decided = decided or date.today() - timedelta(days=100)
+    until = date(decided.year + 3, decided.month, min(decided.day, 28))
+    rec = OcopRecognition(
+        product=item,
+        stars=stars,
+        decision_number=f"{next(_seq)}/QĐ-UBND",
+        decision_date=decided,
+        issuing_level=IssuingLevel.CENTRAL if stars == 5 else IssuingLevel.PROVINCE,
+        valid_until=until,
+        review_status=review,
+    )
+    db.session.add(rec)
+    db.session.commit()
+    return rec
+
+
+def growing_area(maker: Producer, code: str | None = None, **fields: object) -> GrowingArea:
+    """An approved, active growing area of ``maker``."""
+    area = GrowingArea(
+        producer=maker,
+        code=code or f"VN-TQ-{next(_seq):04d}",
+        crop=fields.pop("crop", "Cam sành"),
+        district_code=fields.pop("district_code", maker.district_code),
+        commune_code=fields.pop("commune_code", maker.commune_code),
+        review_status=fields.pop("review_status", ReviewStatus.APPROVED),
+        **fields,
+    )
+    db.session.add(area)
+    db.session.commit()
+    return area
