@@ -1,6 +1,7 @@
 """Public catalog pages: home, listing, product, producers, and product photos."""
 
-from datetime import date, timedelta
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -16,7 +17,6 @@ from catalog.models import (
     ProductStatus,
 )
 from market import places
-from market.dbtypes import utcnow
 from market.extensions import db
 
 bp = Blueprint("catalog", __name__)
@@ -25,8 +25,8 @@ ONE_YEAR = 365 * 24 * 3600
 
 
 def local_today() -> date:
-    """Today's date in Asia/Ho_Chi_Minh (UTC+7, no daylight saving)."""
-    return (utcnow() + timedelta(hours=7)).date()
+    """Today's date in Asia/Ho_Chi_Minh, where OCOP validity and harvest dates are read."""
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def _card_options() -> tuple:
