@@ -156,6 +156,9 @@ def reset_demo() -> Counter:
     except sa.exc.IntegrityError as error:
         db.session.rollback()
         raise DemoResetBlocked(str(error.orig)) from error
+    except Exception:
+        db.session.rollback()
+        raise
     for key in image_keys:
         delete_image(key)
     deleted["photos"] = len(image_keys)

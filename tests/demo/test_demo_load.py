@@ -337,6 +337,9 @@ def test_photos_are_drawn_once_and_stored_as_webp_renditions(
     with client.get(f"/anh/{keys[0]}/card.webp") as response:
         assert response.status_code == 200
         assert response.mimetype == "image/webp"
+    page = client.get("/san-pham/cam-sanh-ham-yen-phu-luu").get_data(as_text=True)
+    assert all(f"/anh/{key}/thumb.webp" in page for key in keys)
+    assert 'href="#photo-3"' in page
     again = load_demo(*TINY_PHOTOS)
     assert re.search(r"photos\s+0\s+new", again.output)
     with app.app_context():
