@@ -1,5 +1,6 @@
 """Producers, products, OCOP categories and recognitions, growing areas and lots."""
 
+import calendar
 import enum
 from datetime import date, datetime
 from decimal import Decimal
@@ -311,6 +312,20 @@ class ProductImage(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
     product: so.Mapped[Product] = so.relationship(back_populates="images")
+
+
+OCOP_VALIDITY_MONTHS = 36
+
+
+def ocop_valid_until(decided: date) -> date:
+    """The last day a recognition decided on ``decided`` is valid: 36 months later.
+
+    A date that does not exist in the final month (29 February) falls back to the month's end.
+    """
+    months = decided.month - 1 + OCOP_VALIDITY_MONTHS
+    year, month = decided.year + months // 12, months % 12 + 1
+    day = min(decided.day, calendar.monthrange(year, month)[1])
+    return date(year, month, day)
 
 
 class OcopRecognition(db.Model):

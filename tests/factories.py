@@ -18,6 +18,7 @@ from catalog.models import (
     Product,
     ProductStatus,
     ReviewStatus,
+    ocop_valid_until,
 )
 from market.accounts.models import User
 from market.extensions import db
@@ -94,14 +95,13 @@ def recognition(
 ) -> OcopRecognition:
     """An OCOP recognition valid 36 months from its decision date."""
     decided = decided or date.today() - timedelta(days=100)
-    until = date(decided.year + 3, decided.month, min(decided.day, 28))
     rec = OcopRecognition(
         product=item,
         stars=stars,
         decision_number=f"{next(_seq)}/QĐ-UBND",
         decision_date=decided,
         issuing_level=IssuingLevel.CENTRAL if stars == 5 else IssuingLevel.PROVINCE,
-        valid_until=until,
+        valid_until=ocop_valid_until(decided),
         review_status=review,
     )
     db.session.add(rec)

@@ -10,7 +10,7 @@ import logging
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -28,6 +28,7 @@ from catalog.models import (
     Product,
     ProductImage,
     ReviewStatus,
+    ocop_valid_until,
 )
 from market.accounts.models import User
 from market.dbtypes import utcnow
@@ -171,13 +172,6 @@ def _delete_all(rows: list, kind: str, deleted: Counter) -> None:
         db.session.delete(row)
     db.session.flush()
     deleted[kind] += len(rows)
-
-
-def valid_until(decided: date) -> date:
-    """The last day an OCOP recognition of ``decided`` is valid: 36 months later."""
-    year = decided.year + OCOP_VALIDITY_YEARS
-    day = min(decided.day, 28) if decided.month == 2 else decided.day
-    return decided.replace(year=year, day=day)
 
 
 def _spread(slug: str, days: int) -> timedelta:
@@ -326,7 +320,7 @@ class _Loader:
                 decision_number=spec.decision,
                 decision_date=spec.decided,
                 issuing_level=spec.level,
-                valid_until=valid_until(spec.decided),
+                valid_until=ocop_valid_until(spec.decided),
                 review_status=spec.review,
                 reviewed_at=self.now if approved else None,
             )

@@ -3,7 +3,6 @@
 import io
 import json
 import shutil
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ from PIL import Image
 
 from catalog.models import Producer
 from market.demo import dataset
-from market.demo.loader import valid_until
 from market.demo.motifs import MOTIFS
 from market.demo.photos import BACKDROPS, draw_photo
 from market.extensions import db
@@ -35,11 +33,6 @@ def test_photo_background_follows_the_ocop_group() -> None:
         with Image.open(io.BytesIO(draw_photo("tea", group, "seed", 0, 96))) as picture:
             corners.add(picture.convert("RGB").getpixel((2, 2)))
     assert len(corners) == len(BACKDROPS)
-
-
-def test_recognition_is_valid_for_36_months() -> None:
-    assert valid_until(date(2024, 8, 6)) == date(2027, 8, 6)
-    assert valid_until(date(2024, 2, 29)) == date(2027, 2, 28)
 
 
 @pytest.fixture
