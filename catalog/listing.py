@@ -40,16 +40,33 @@ def public_products() -> sa.Select:
     )
 
 
+def _valid_recognition(today: date) -> tuple[sa.ColumnElement[bool], ...]:
+    return (
+        OcopRecognition.review_status == ReviewStatus.APPROVED,
+        OcopRecognition.valid_until >= today,
+    )
+
+
 def current_stars(today: date) -> sa.ScalarSelect:
     """A correlated subquery: the product's highest approved, unexpired OCOP stars."""
     return (
         sa.select(sa.func.max(OcopRecognition.stars))
-        .where(
-            OcopRecognition.product_id == Product.id,
-            OcopRecognition.review_status == ReviewStatus.APPROVED,
-            OcopRecognition.valid_until >= today,
-        )
+        .where(OcopRecognition.product_id == Product.id, *_valid_recognition(today))
         .scalar_subquery()
+    )
+
+
+def current_stars_by_product(today: date) -> sa.Subquery:
+    """Each rated product's highest approved, unexpired OCOP stars, as a table to join.
+
+    Computed once per query instead of once per product row: on 10,000 products this halves
+    the time of a listing filtered or sorted by stars (see bench/catalog_bench.py).
+    """
+    return (
+        sa.select(OcopRecognition.product_id, sa.func.max(OcopRecognition.stars).label("stars"))
+        .where(*_valid_recognition(today))
+        .group_by(OcopRecognition.product_id)
+        .subquery("current_stars")
     )
 
 
@@ -146,13 +163,15 @@ def parse_filters(args: MultiDict[str, str]) -> ListingFilters:
 def filtered_products(filters: ListingFilters, today: date) -> sa.Select:
     """The public products that match ``filters``, in the chosen order."""
     query = public_products()
-    stars = current_stars(today)
+    stars = current_stars_by_product(today)
+    if filters.min_stars is not None or filters.sort == "stars":
+        query = query.outerjoin(stars, stars.c.product_id == Product.id)
     if filters.category is not None:
         query = query.where(Product.category_id.in_(descendant_ids(filters.category)))
     if filters.district is not None:
         query = query.where(Producer.district_code == filters.district.code)
     if filters.min_stars is not None:
-        query = query.where(stars >= filters.min_stars)
+        query = query.where(stars.c.stars >= filters.min_stars)
     if filters.certification is not None:
         query = query.where(
             sa.exists().where(
@@ -170,6 +189,10 @@ def filtered_products(filters: ListingFilters, today: date) -> sa.Select:
         "newest": (Product.created_at.desc(), Product.id.desc()),
         "price_asc": (Product.price.asc(), Product.id.asc()),
         "price_desc": (Product.price.desc(), Product.id.desc()),
-        "stars": (sa.func.coalesce(stars, 0).desc(), Product.created_at.desc(), Product.id.desc()),
+        "stars": (
+            sa.func.coalesce(stars.c.stars, 0).desc(),
+            Product.created_at.desc(),
+            Product.id.desc(),
+        ),
     }[filters.sort]
     return query.order_by(*order)

@@ -145,6 +145,24 @@ def test_a_product_page_for_an_unknown_slug_is_a_404(client: FlaskClient) -> Non
     assert client.get("/san-pham/khong-co").status_code == 404
 
 
+def test_home_features_only_currently_rated_four_and_five_star_products(
+    ctx: None, client: FlaskClient
+) -> None:
+    maker = factories.producer()
+    long_ago = local_today() - timedelta(days=4 * 365)
+    for name, stars, decided, review in [
+        ("Bốn sao", 4, None, ReviewStatus.APPROVED),
+        ("Năm sao", 5, None, ReviewStatus.APPROVED),
+        ("Ba sao", 3, None, ReviewStatus.APPROVED),
+        ("Hết hạn năm sao", 5, long_ago, ReviewStatus.APPROVED),
+        ("Chờ duyệt năm sao", 5, None, ReviewStatus.PENDING),
+    ]:
+        factories.recognition(factories.product(maker, name=name), stars, decided, review)
+    page = client.get("/").get_data(as_text=True)
+    featured = page.split('id="featured-h"')[1].split("</section>")[0]
+    assert names(featured) == ["Năm sao", "Bốn sao"]
+
+
 # --- Filters ----------------------------------------------------------------------------------
 
 
