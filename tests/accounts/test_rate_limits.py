@@ -5,7 +5,9 @@ from collections.abc import Callable
 import pytest
 from flask.testing import FlaskClient
 
+from market import create_app
 from market.accounts.models import User
+from market.extensions import db
 
 
 @pytest.fixture
@@ -65,3 +67,25 @@ def test_signup_and_password_reset_are_limited_too(
     statuses = [client.post(url, data=data).status_code for _ in range(11)]
     assert 429 not in statuses[:10]
     assert statuses[10] == 429
+
+
+@pytest.mark.parametrize("trusted_proxies", [0, 1])
+def test_forwarded_addresses_count_only_behind_a_trusted_proxy(
+    app_config: dict, _schema: None, trusted_proxies: int
+) -> None:
+    application = create_app({**app_config, "TRUSTED_PROXIES": trusted_proxies})
+    client = application.test_client()
+    wrong = {"login": "x@example.vn", "password": "guess"}
+    for _ in range(10):
+        client.post("/tai-khoan/dang-nhap", data=wrong, headers={"X-Forwarded-For": "203.0.113.5"})
+    other_shopper = client.post(
+        "/tai-khoan/dang-nhap", data=wrong, headers={"X-Forwarded-For": "203.0.113.6"}
+    )
+    with application.app_context():
+        db.engine.dispose()
+    if trusted_proxies:
+        # Behind nginx, each shopper has their own allowance.
+        assert other_shopper.status_code == 200
+    else:
+        # Served directly, a made-up X-Forwarded-For cannot dodge the limit.
+        assert other_shopper.status_code == 429
