@@ -41,12 +41,13 @@ def _card_options() -> tuple:
 def home() -> ResponseReturnValue:
     """Featured OCOP products, the OCOP groups, districts and new arrivals."""
     today = local_today()
-    stars = listing.current_stars(today)
+    stars = listing.current_stars_by_product(today)
     featured = db.session.scalars(
         listing.public_products()
-        .where(stars >= 4)
+        .join(stars, stars.c.product_id == Product.id)
+        .where(stars.c.stars >= 4)
         .options(*_card_options())
-        .order_by(stars.desc(), Product.created_at.desc())
+        .order_by(stars.c.stars.desc(), Product.created_at.desc(), Product.id.desc())
         .limit(8)
     ).all()
     newest = db.session.scalars(

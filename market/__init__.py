@@ -4,6 +4,7 @@ import logging
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from market.config import ROOT, Config, config_for_environment
 from market.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -34,6 +35,9 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         app.config.from_object(config)
     _check_secret_key(app)
     app.instance_path = app.config["INSTANCE_PATH"]
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from market import database, i18n, security
     from market.errors import register_error_handlers

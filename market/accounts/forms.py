@@ -3,11 +3,17 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from market.phone import looks_like_phone, normalize_phone
 
 PASSWORD_MIN = 8
+
+
+def strip_whitespace(value: str | None) -> str | None:
+    """Drop the spaces phone keyboards add around a suggested address."""
+    return value.strip() if isinstance(value, str) else value
 
 
 def validate_login_identifier(_form: FlaskForm, field: StringField) -> None:
@@ -66,6 +72,7 @@ class ResetRequestForm(FlaskForm):
     email = EmailField(
         _l("Email address"),
         validators=[DataRequired(), Email(message=_l("Enter a valid email address."))],
+        filters=[strip_whitespace],
     )
 
 
@@ -96,9 +103,13 @@ class ProfileForm(FlaskForm):
     email = EmailField(
         _l("Email address"),
         validators=[Optional(), Email(message=_l("Enter a valid email address."))],
+        filters=[strip_whitespace],
     )
     phone = StringField(_l("Mobile number"), validators=[Optional(), Length(max=20)])
-    locale = SelectField(_l("Language"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
+    locale = SelectField(
+        _l("Language"),
+        choices=[SelectChoice("vi", "Tiếng Việt"), SelectChoice("en", "English")],
+    )
 
     def validate_phone(self, field: StringField) -> None:
         """Normalise the mobile number or explain what is wrong."""
