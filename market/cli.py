@@ -29,6 +29,13 @@ def add_missing_command(area: str, locale: str) -> None:
     click.echo(f"Added {added} message(s) to translations/{area}/{locale}.")
 
 
+@i18n_cli.command("prune")
+@click.option("--locale", default="vi", show_default=True)
+def prune_command(locale: str) -> None:
+    """Remove translations of messages the code no longer uses."""
+    click.echo(f"Removed {i18n_catalogs.prune_obsolete(locale)} obsolete message(s).")
+
+
 @i18n_cli.command("compile")
 def compile_command() -> None:
     """Compile every catalog to .mo."""

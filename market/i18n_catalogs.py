@@ -59,9 +59,13 @@ def extract_messages() -> dict[str | tuple[str, str], str]:
         ):
             if "/translations/" in filename or filename.startswith("translations/"):
                 continue
-            key = message if isinstance(message, str) else (message[0], message[1])
-            found.setdefault(key, f"{name}/{filename}:{lineno}")
+            found.setdefault(_key(message), f"{name}/{filename}:{lineno}")
     return found
+
+
+def _key(message_id: str | tuple | list) -> str | tuple[str, str]:
+    """A message's identity: its msgid, or (singular, plural) for plural messages."""
+    return message_id if isinstance(message_id, str) else (message_id[0], message_id[1])
 
 
 def translated_messages(locale: str = "vi") -> set[str | tuple[str, str]]:
@@ -75,8 +79,7 @@ def translated_messages(locale: str = "vi") -> set[str | tuple[str, str]]:
                 continue
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
             if all(strings):
-                key = message.id if isinstance(message.id, str) else tuple(message.id[:2])
-                done.add(key)
+                done.add(_key(message.id))
     return done
 
 
@@ -108,3 +111,26 @@ def add_missing(area: str, locale: str = "vi") -> int:
     with po_path.open("wb") as handle:
         write_po(handle, catalog, width=100, omit_header=False, sort_output=False)
     return added
+
+
+def prune_obsolete(locale: str = "vi") -> int:
+    """Drop catalog entries whose message no longer appears in the source; returns how many."""
+    current = set(extract_messages())
+    removed = 0
+    for po_path in TRANSLATIONS.glob(f"*/{locale}/LC_MESSAGES/messages.po"):
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle, locale=locale)
+        stale = [
+            message.id
+            for message in catalog
+            if message.id
+            and (message.id if isinstance(message.id, str) else tuple(message.id[:2]))
+            not in current
+        ]
+        for key in stale:
+            catalog.delete(key)
+        if stale:
+            with po_path.open("wb") as handle:
+                write_po(handle, catalog, width=100, sort_output=False)
+            removed += len(stale)
+    return removed

@@ -39,7 +39,12 @@ def register_user(name: str, login: str, password: str, locale: str = "vi") -> U
         user.phone = login
     user.set_password(password)
     db.session.add(user)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        # Two sign-ups with the same login at the same moment: the unique index decides.
+        db.session.rollback()
+        raise LoginTaken(login) from None
     return user
 
 

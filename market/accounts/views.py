@@ -86,9 +86,10 @@ def reset_request() -> ResponseReturnValue:
                 user.email or "",
                 _("Reset your Chợ Quê password"),
                 _(
-                    "Open this link within an hour to choose a new password:\n%(link)s\n\n"
-                    "If you did not ask for it, ignore this message.",
+                    "Open this link within %(minutes)s minutes to choose a new password:\n"
+                    "%(link)s\n\nIf you did not ask for it, ignore this message.",
                     link=link,
+                    minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
                 ),
             )
         flash(_("If that address has an account, we have sent it a reset link."), "info")
