@@ -183,6 +183,7 @@ def start_gunicorn(database_url: str, instance: str, workers: int) -> tuple[subp
             str(workers),
             "--bind",
             f"127.0.0.1:{port}",
+            "--preload",
             "--log-level",
             "warning",
             "market:create_app()",
@@ -266,10 +267,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--admin-url", default=os.environ.get("BENCH_ADMIN_URL", ADMIN_URL))
     args = parser.parse_args(argv)
 
+    began = time.perf_counter()
     instance = tempfile.mkdtemp(prefix="bench-orders-")
     database_url = create_database(args.admin_url)
     scarce, plenty = seed(database_url, instance, args.buyers, args.stock)
     server, port = start_gunicorn(database_url, instance, args.workers)
+    setup_seconds = time.perf_counter() - began
     try:
         started = time.perf_counter()
         outcomes = contended(port, args.buyers, scarce)
@@ -290,7 +293,10 @@ def main(argv: list[str] | None = None) -> int:
         "every uncontended checkout ordered": plain == {"ordered": len(plenty)},
     }
     quantiles = statistics.quantiles(latencies, n=100)
-    print(f"orders bench: gunicorn {args.workers} workers, PostgreSQL, {args.buyers} buyers")
+    print(
+        f"orders bench: gunicorn {args.workers} workers, PostgreSQL, {args.buyers} buyers "
+        f"(setup {setup_seconds:.1f} s)"
+    )
     print(
         f"  contended ({args.stock} in stock): {outcomes} in {contended_seconds:.1f} s "
         f"(prepare + submit); database: {orders} orders, stock {stock}"

@@ -193,11 +193,6 @@ class CartView:
         return sum(group.subtotal for group in self.groups)
 
     @property
-    def units(self) -> int:
-        """How many units the cart holds."""
-        return sum(line.quantity for line in self.lines)
-
-    @property
     def blocked(self) -> bool:
         """Some line must be changed before checkout."""
         return any(line.blocks_checkout for line in self.lines)

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import gettext as _
+from itsdangerous import Signer
 
 from catalog.models import Product
 from market.dbtypes import utcnow
@@ -105,9 +106,24 @@ def new_order_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
+def _key_signer() -> Signer:
+    return Signer(current_app.config["SECRET_KEY"], salt="checkout-idempotency")
+
+
 def new_idempotency_key() -> str:
-    """A key for one checkout form; every submission of that form carries it."""
-    return secrets.token_urlsafe(24)
+    """A key for one checkout form, signed so that only keys this site issued are accepted."""
+    return _key_signer().sign(secrets.token_urlsafe(24)).decode()
+
+
+def is_idempotency_key(key: str) -> bool:
+    """True for a key this site issued (a client cannot pick one that collides with another's)."""
+    return len(key) <= 64 and _key_signer().validate(key)
+
+
+def sold_out(shortages: list[Shortage]) -> OutOfStock:
+    """The error for products that are short, naming them."""
+    names = ", ".join(s.name for s in shortages)
+    return OutOfStock(_("Sold out: %(names)s. Nothing was ordered.", names=names), shortages)
 
 
 def available_payment_methods() -> list[PaymentMethod]:
@@ -250,8 +266,7 @@ def _reserve(request: CheckoutRequest, products: dict[int, Product], code: str) 
         else:
             shortages.append(Shortage(line.product_id, name, line.quantity, now.stock))
     if shortages:
-        names = ", ".join(s.name for s in shortages)
-        raise OutOfStock(_("Sold out: %(names)s. Nothing was ordered.", names=names), shortages)
+        raise sold_out(shortages)
     if changes:
         raise _prices_changed(changes)
 

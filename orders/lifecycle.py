@@ -84,7 +84,6 @@ RULES: dict[Action, Rule] = {
 
 # What the producer's screens offer, in the order of the work.
 FULFILMENT_ACTIONS = (Action.PACK, Action.SHIP, Action.READY, Action.DELIVER, Action.HAND_OVER)
-FINAL_STATES = frozenset({S.DELIVERED, S.PICKED_UP, S.CANCELLED, S.REFUNDED})
 
 
 def check(part: OrderPart, action: Action, role: ActorRole) -> PartStatus:

@@ -1,19 +1,31 @@
 """Template helpers: the header's cart and order counts, and the display names of states."""
 
+import logging
+
+import sqlalchemy as sa
 from flask import Flask, g
 from flask_login import current_user
 
 from catalog.models import Producer
 from catalog.permissions import producers_for
+from market.extensions import db
 from orders import cart, labels
 from orders.fulfilment import new_part_counts
 from orders.lifecycle import action_label
+
+logger = logging.getLogger(__name__)
 
 
 def cart_count() -> int:
     """Units in the current visitor's cart (computed once per request)."""
     if "cart_count" not in g:
-        g.cart_count = cart.count_units(cart.current_store())
+        try:
+            g.cart_count = cart.count_units(cart.current_store())
+        except sa.exc.SQLAlchemyError:
+            # The header must not break a page (an error page, say) when the database is down.
+            db.session.rollback()
+            logger.warning("Cart count unavailable", exc_info=True)
+            g.cart_count = 0
     return g.cart_count
 
 
@@ -22,8 +34,13 @@ def producer_order_links() -> list[tuple[Producer, int]]:
     if not current_user.is_authenticated:
         return []
     if "producer_order_links" not in g:
-        producers = producers_for(current_user)
-        counts = new_part_counts([p.id for p in producers])
+        try:
+            producers = producers_for(current_user)
+            counts = new_part_counts([p.id for p in producers])
+        except sa.exc.SQLAlchemyError:
+            db.session.rollback()
+            logger.warning("New order counts unavailable", exc_info=True)
+            producers, counts = [], {}
         g.producer_order_links = [(p, counts.get(p.id, 0)) for p in producers]
     return g.producer_order_links
 

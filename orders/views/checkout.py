@@ -24,11 +24,13 @@ from orders.checkout import (
     LineRequest,
     Quote,
     available_payment_methods,
+    is_idempotency_key,
     make_quote,
     new_idempotency_key,
     order_for_key,
     place_order,
     read_quote,
+    sold_out,
 )
 from orders.errors import CheckoutError, OutOfStock, PricesChanged, Shortage
 from orders.forms import CheckoutForm, checkout_form
@@ -64,17 +66,13 @@ def _finish(order: Order, store: cart.CartStore) -> ResponseReturnValue:
 
 def _cart_problems(view: cart.CartView, error: OutOfStock | None = None) -> ResponseReturnValue:
     """The cart page with what must change, as the answer to a checkout that could not be placed."""
-    if error is None:
-        shortages = [
-            Shortage(line.product.id, line.product.name, line.quantity, line.product.stock)
-            for line in view.lines
-            if line.available and not line.enough_stock
-        ]
-        if shortages:
-            names = ", ".join(s.name for s in shortages)
-            error = OutOfStock(
-                _("Sold out: %(names)s. Nothing was ordered.", names=names), shortages
-            )
+    shortages = [
+        Shortage(line.product.id, line.product.name, line.quantity, line.product.stock)
+        for line in view.lines
+        if line.available and not line.enough_stock
+    ]
+    if error is None and shortages:
+        error = sold_out(shortages)
     return render_template("orders/cart.html", cart=view, sold_out=error), 409
 
 
@@ -140,7 +138,10 @@ def checkout() -> ResponseReturnValue:
     changes, notice, status = [], None, 200
     if form.validate_on_submit():
         quote = read_quote(form.quote.data)
-        if not _quote_matches(quote, view):
+        if not is_idempotency_key(form.idempotency_key.data or ""):
+            form.idempotency_key.data = ""
+            notice, status = _("This form has expired. Please check it and order again."), 409
+        elif not _quote_matches(quote, view):
             notice, status = _("Your cart changed meanwhile. Check it below and order again."), 409
         else:
             try:

@@ -84,6 +84,8 @@ def history() -> ResponseReturnValue:
             .order_by(Order.created_at.desc(), Order.id.desc())
         )
         page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+        for order in page.items:
+            services.expire_if_due(order)
         return render_template("orders/history.html", orders=page.items, page=page)
     tokens = [t for t in session.get(GUEST_ORDERS_KEY, []) if isinstance(t, str)]
     orders = db.session.scalars(
@@ -92,6 +94,8 @@ def history() -> ResponseReturnValue:
         .options(so.selectinload(Order.parts))
         .order_by(Order.created_at.desc())
     ).all()
+    for order in orders:
+        services.expire_if_due(order)
     return render_template("orders/history.html", orders=orders, page=None)
 
 

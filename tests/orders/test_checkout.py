@@ -265,3 +265,14 @@ def test_checkout_with_an_empty_cart_goes_back_to_the_cart(client: FlaskClient) 
     response = client.get("/dat-hang/")
     assert response.status_code == 303
     assert response.headers["Location"] == "/gio-hang/"
+
+
+def test_a_key_the_site_did_not_issue_is_refused(
+    app: Flask, client: FlaskClient, shop: Shop
+) -> None:
+    add_to_cart(client, shop.tea, 1)
+    response = client.post("/dat-hang/", data=checkout_data(client, idempotency_key="mine"))
+    assert response.status_code == 409
+    assert "Biểu mẫu đã hết hạn" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Order.id))) == 0
