@@ -65,13 +65,16 @@ def amount_payable(order: Order) -> int:
     return sum(p.total for p in payable_parts(order))
 
 
-def _pay(part: OrderPart, reference: str, actor: Actor, outbox: Outbox) -> None:
-    paid = {"paid_amount": part.total, "paid_reference": reference, "paid_at": utcnow()}
-    if part.status == PartStatus.CANCELLED and part.cancel_kind == CancelKind.EXPIRED:
-        reserve_stock(part, reason="late payment")
-        paid |= {"cancel_kind": None, "cancel_reason": ""}
-    apply(part, Action.PAY, actor, amount=part.total, guard=(OrderPart.paid_amount == 0,), **paid)
-    outbox.extend(notifications.part_to_fulfil(part))
+def _pay(parts: list[OrderPart], reference: str, actor: Actor, outbox: Outbox) -> None:
+    expired = [p for p in parts if p.cancel_kind == CancelKind.EXPIRED]
+    reserve_stock(expired, reason="late payment")
+    for part in sorted(parts, key=lambda p: p.id):
+        paid = {"paid_amount": part.total, "paid_reference": reference, "paid_at": utcnow()}
+        if part in expired:
+            paid |= {"cancel_kind": None, "cancel_reason": ""}
+        guard = (OrderPart.paid_amount == 0,)
+        apply(part, Action.PAY, actor, amount=part.total, guard=guard, **paid)
+        outbox.extend(notifications.part_to_fulfil(part))
 
 
 def _record_cash(part: OrderPart, reference: str, actor: Actor) -> None:
@@ -109,7 +112,7 @@ def mark_part_paid(
         if is_cash and part.status != PartStatus.AWAITING_PAYMENT:
             _record_cash(part, reference, actor)
         else:
-            _pay(part, reference, actor, outbox)
+            _pay([part], reference, actor, outbox)
             outbox.extend(notifications.order_paid(part.order, [part]))
     return part
 
@@ -136,8 +139,7 @@ def mark_order_paid(
             )
         )
     with unit_of_work() as outbox:
-        for part in sorted(parts, key=lambda p: p.id):
-            _pay(part, reference, actor, outbox)
+        _pay(parts, reference, actor, outbox)
         outbox.extend(notifications.order_paid(order, parts))
     return parts
 
@@ -188,7 +190,6 @@ def _cancel(part: OrderPart, actor: Actor, reason: str) -> None:
         cancel_kind=kind,
         cancel_reason=reason[:500],
     )
-    release_stock(part, reason=f"cancelled ({kind})")
 
 
 def _cancel_parts(order: Order, parts: list[OrderPart], actor: Actor, reason: str) -> None:
@@ -199,6 +200,7 @@ def _cancel_parts(order: Order, parts: list[OrderPart], actor: Actor, reason: st
         was = {p.id: p.status for p in parts}
         for part in sorted(parts, key=lambda p: p.id):
             _cancel(part, actor, reason)
+        release_stock(parts, reason=f"cancelled by {actor.role}")
         outbox.extend(notifications.parts_cancelled(order, parts))
         if actor.role is ActorRole.SHOPPER:
             for part in parts:

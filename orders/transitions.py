@@ -18,7 +18,7 @@ from market.dbtypes import utcnow
 from market.extensions import db
 from orders import lifecycle, stock
 from orders.errors import InvalidTransition, OutOfStock, Shortage
-from orders.models import ActorRole, OrderPart, PartEvent
+from orders.models import ActorRole, OrderLine, OrderPart, PartEvent
 
 
 @dataclass(frozen=True)
@@ -90,17 +90,24 @@ def apply(
     record(part, actor, from_status=source, to_status=target, note=note[:500], amount=amount)
 
 
-def release_stock(part: OrderPart, reason: str) -> None:
-    """Put a cancelled part's units back on the shelf."""
-    for line in part.lines:
+def _lines_in_lock_order(parts: list[OrderPart]) -> list[tuple[OrderPart, OrderLine]]:
+    # Rows are always locked in product-id order, as at checkout, so concurrent transactions
+    # touching the same products never wait on each other in a circle (a deadlock).
+    pairs = [(part, line) for part in parts for line in part.lines]
+    return sorted(pairs, key=lambda pair: pair[1].product_id or 0)
+
+
+def release_stock(parts: list[OrderPart], reason: str) -> None:
+    """Put cancelled parts' units back on the shelf."""
+    for part, line in _lines_in_lock_order(parts):
         if line.product_id is not None:
             stock.release(line.product_id, line.quantity, reason=reason, reference=part.reference)
 
 
-def reserve_stock(part: OrderPart, reason: str) -> None:
-    """Take a part's units again (a late payment for an expired part), or raise ``OutOfStock``."""
+def reserve_stock(parts: list[OrderPart], reason: str) -> None:
+    """Take parts' units again (a late payment for expired parts), or raise ``OutOfStock``."""
     shortages = []
-    for line in sorted(part.lines, key=lambda item: item.product_id or 0):
+    for part, line in _lines_in_lock_order(parts):
         if line.product_id is None or not stock.reserve(
             line.product_id, line.quantity, reason=reason, reference=part.reference
         ):
