@@ -58,6 +58,10 @@ class Config:
 
     PAGE_SIZE = 24
 
+    # Orders: how long unpaid online orders hold stock; checkouts allowed per client address.
+    ORDER_HOLD_MINUTES = int(os.environ.get("ORDER_HOLD_MINUTES", "30"))
+    CHECKOUT_RATE_LIMIT = os.environ.get("CHECKOUT_RATE_LIMIT", "60 per hour")
+
 
 class DevelopmentConfig(Config):
     """Local development: an insecure fallback key is acceptable here only."""
