@@ -26,6 +26,12 @@ PUBLIC_ENDPOINTS = {
     "accounts.logout": "signing out is harmless when signed out",
     "accounts.reset_request": "password reset",
     "accounts.reset_password": "password reset (signed token)",
+    "cart.view": "guests shop without an account",
+    "cart.add": "guests shop without an account",
+    "cart.update": "guests shop without an account",
+    "cart.remove": "guests shop without an account",
+    "checkout.checkout": "guests check out without an account",
+    "orders.history": "explains to a guest where their orders are",
 }
 
 SAMPLE_VALUES = {"int": "1", "string": "x", "path": "x", "default": "x"}
