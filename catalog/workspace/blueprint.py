@@ -21,9 +21,11 @@ from catalog.models import Producer, Product
 from catalog.permissions import require_producer_access
 from catalog.workspace.audit import Actor
 from catalog.workspace.errors import WorkspaceError
+from catalog.workspace.labels import template_labels
 from market.extensions import db, login_manager
 
 bp = Blueprint("workspace", __name__, url_prefix="/ban-hang")
+bp.context_processor(template_labels)
 
 
 @bp.before_request
@@ -44,6 +46,17 @@ def too_large(_error: RequestEntityTooLarge) -> ResponseReturnValue:
     """Uploads over the request limit: say so on the page the user came from."""
     flash(_("The files are too large together. Send fewer or smaller photos at a time."), "error")
     return redirect(request.path)
+
+
+@bp.app_template_filter("ws_value")
+def shown_value(value: Any) -> str:
+    """A logged value as text: lists joined, empty as a dash, long text shortened."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    text = str(value)
+    return text if len(text) <= 120 else text[:117] + "…"
 
 
 def owner_only(view: Callable) -> Callable:

@@ -84,6 +84,45 @@ class SalesSummary:
         return max((d.revenue for d in self.days), default=0)
 
 
+@dataclass(frozen=True)
+class Bar:
+    """One day's bar in the server-drawn SVG chart (a 300 × 100 viewBox)."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    day: DaySales
+    labelled: bool
+
+
+CHART_WIDTH = 300
+CHART_HEIGHT = 100
+
+
+def chart_bars(summary: SalesSummary) -> list[Bar]:
+    """Bars for each day of the summary, scaled to the best day; every few days labelled."""
+    best = summary.best_day_revenue
+    step = 1 if len(summary.days) <= 7 else 5
+    slot = CHART_WIDTH / max(len(summary.days), 1)
+    bars = []
+    for index, day in enumerate(summary.days):
+        height = CHART_HEIGHT * day.revenue / best if best else 0
+        if day.revenue and height < 1:
+            height = 1  # a small sale stays visible
+        bars.append(
+            Bar(
+                x=round(index * slot + slot * 0.1, 2),
+                y=round(CHART_HEIGHT - height, 2),
+                width=round(slot * 0.8, 2),
+                height=round(height, 2),
+                day=day,
+                labelled=(len(summary.days) - 1 - index) % step == 0,
+            )
+        )
+    return bars
+
+
 def period_for(key: str | None, today: date) -> tuple[str, Period]:
     """The period named in the URL (``today``, ``7d``, ``30d``); unknown names mean 7 days."""
     key = key if key in PERIODS else "7d"

@@ -28,6 +28,10 @@ from market.accounts.forms import validate_login_identifier
 from market.phone import normalize_phone
 
 
+# A hint for the phone's file picker; the server checks the content whatever the browser sends.
+IMAGE_TYPES = "image/jpeg,image/png,image/webp"
+
+
 class NumberField(StringField):
     """A text box for whole numbers as people type them (``125.000``); ``data`` is an int."""
 
@@ -94,7 +98,9 @@ class ProfileForm(FlaskForm):
     address = StringField(_l("Village and street (optional)"), validators=[Length(max=300)])
     phone = StringField(_l("Contact mobile number"), validators=[DataRequired(), _phone])
     story = TextAreaField(_l("Your story"), validators=[Length(max=5000)])
-    photo = FileField(_l("A photo of you, your farm or workshop (optional)"))
+    photo = FileField(
+        _l("A photo of you, your farm or workshop (optional)"), render_kw={"accept": IMAGE_TYPES}
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -140,7 +146,7 @@ class ProductForm(FlaskForm):
     growing_area_id = SelectField(_l("Growing area"), coerce=int, validate_choice=False)
     gtin = StringField(_l("Barcode (GTIN), optional"), validators=[Length(max=20)])
     sku = StringField(_l("Your product code (SKU), optional"), validators=[Length(max=64)])
-    photos = MultipleFileField(_l("Photos (up to 8)"))
+    photos = MultipleFileField(_l("Photos (up to 8)"), render_kw={"accept": IMAGE_TYPES})
 
     @property
     def certification_values(self) -> list[Certification]:
@@ -180,7 +186,7 @@ class BulkEditForm(FlaskForm):
 class PhotosForm(FlaskForm):
     """Add photos to a listing."""
 
-    photos = MultipleFileField(_l("Add photos"))
+    photos = MultipleFileField(_l("Add photos"), render_kw={"accept": IMAGE_TYPES})
 
 
 class ActionForm(FlaskForm):
@@ -195,7 +201,7 @@ class OcopClaimForm(FlaskForm):
         _l("Decision number"), validators=[DataRequired(), Length(max=40)]
     )
     decision_date = DateField(_l("Decision date"), validators=[InputRequired()])
-    scan = FileField(_l("Photo or scan of the decision"))
+    scan = FileField(_l("Photo or scan of the decision"), render_kw={"accept": IMAGE_TYPES})
 
 
 class AreaForm(FlaskForm):
@@ -262,7 +268,11 @@ class LoginForm(FlaskForm):
 class ImportForm(FlaskForm):
     """A CSV or XLSX file of listings."""
 
-    file = FileField(_l("CSV or XLSX file"))
+    file = FileField(
+        _l("CSV or XLSX file"),
+        render_kw={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument"
+                   ".spreadsheetml.sheet"},
+    )
 
 
 class ImportConfirmForm(FlaskForm):

@@ -51,7 +51,6 @@ def _render(form: ImportForm, **context: object) -> ResponseReturnValue:
         "workspace/import.html",
         form=form,
         confirm_form=ImportConfirmForm(),
-        columns=imports.COLUMNS,
         shown=PROBLEMS_SHOWN,
         **context,
     )

@@ -11,7 +11,7 @@ from catalog.images import ImageRejected, delete_image, store_image
 from catalog.models import Product, ProductStatus
 from catalog.storefront import local_today
 from catalog.templating import category_name
-from catalog.workspace import areas, bulk, photos, products, stock
+from catalog.workspace import areas, bulk, labels, photos, products, stock
 from catalog.workspace.blueprint import bp, form_error, own_product, uploads
 from catalog.workspace.errors import WorkspaceError
 from catalog.workspace.forms import (
@@ -28,7 +28,6 @@ from market.extensions import db
 
 PAGE_SIZE = 30
 BULK_PAGE_SIZES = (50, 200, 1000)
-STATUS_FILTERS = ("current", "draft", "active", "paused", "archived", "all")
 
 
 def _choices(form: ProductForm) -> None:
@@ -58,7 +57,7 @@ def _data(form: ProductForm) -> products.ProductData:
 def product_list(producer_id: int) -> ResponseReturnValue:
     """The producer's listings, filtered by status or text, with low stock marked."""
     status = request.args.get("status", "current")
-    status = status if status in STATUS_FILTERS else "current"
+    status = status if status in labels.STATUS_FILTERS else "current"
     query = sa.select(Product).where(Product.producer_id == producer_id)
     if status == "current":
         query = query.where(Product.status != ProductStatus.ARCHIVED)
@@ -77,9 +76,7 @@ def product_list(producer_id: int) -> ResponseReturnValue:
         per_page=PAGE_SIZE,
         error_out=False,
     )
-    return render_template(
-        "workspace/products.html", page=page, status=status, text=text, statuses=STATUS_FILTERS
-    )
+    return render_template("workspace/products.html", page=page, status=status, text=text)
 
 
 @bp.route("/<int:producer_id>/san-pham/moi", methods=["GET", "POST"])
@@ -157,22 +154,12 @@ def product_status(producer_id: int, product_id: int, status: str) -> ResponseRe
             flash(str(error), "error")
         else:
             flash(
-                _("The listing's status is now: %(status)s.", status=status_label(wanted)),
+                _("The listing's status is now: %(status)s.", status=labels.PRODUCT_STATUS[wanted]),
                 "success",
             )
     return redirect(
         url_for("workspace.product_edit", producer_id=producer_id, product_id=product_id)
     )
-
-
-def status_label(status: ProductStatus) -> str:
-    """A listing status in words."""
-    return {
-        ProductStatus.DRAFT: _("Draft"),
-        ProductStatus.ACTIVE: _("On sale"),
-        ProductStatus.PAUSED: _("Paused"),
-        ProductStatus.ARCHIVED: _("Archived"),
-    }[status]
 
 
 @bp.route("/<int:producer_id>/san-pham/<int:product_id>/anh", methods=["GET", "POST"])

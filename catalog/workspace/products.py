@@ -273,9 +273,9 @@ def claim_recognition(
         raise WorkspaceError(_l("OCOP ratings go from 3 to 5 stars."), field="stars")
     number = " ".join(decision_number.split())
     if not number or len(number) > 40:
-        raise WorkspaceError(_l("Enter the decision number, such as 321/QĐ-UBND."), field="number")
+        raise WorkspaceError(_l("Enter the decision number, such as 321/QĐ-UBND."), field="decision_number")
     if decision_date > today:
-        raise WorkspaceError(_l("The decision date cannot be in the future."), field="date")
+        raise WorkspaceError(_l("The decision date cannot be in the future."), field="decision_date")
     valid_until = add_months(decision_date, OCOP_VALIDITY_MONTHS)
     if valid_until < today:
         raise WorkspaceError(
@@ -283,7 +283,7 @@ def claim_recognition(
                 "This recognition expired on %(date)s; OCOP ratings last 36 months.",
                 date=valid_until.strftime("%d/%m/%Y"),
             ),
-            field="date",
+            field="decision_date",
         )
     recognition = OcopRecognition(
         product=product,
