@@ -1,5 +1,6 @@
 """Workspace forms; every value is checked again by the services."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -10,6 +11,7 @@ from wtforms import (
     DecimalField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -27,9 +29,13 @@ from market import banks, places
 from market.accounts.forms import validate_login_identifier
 from market.phone import normalize_phone
 
-
 # A hint for the phone's file picker; the server checks the content whatever the browser sends.
 IMAGE_TYPES = "image/jpeg,image/png,image/webp"
+
+
+def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """Select options from (value, label) pairs."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class NumberField(StringField):
@@ -71,8 +77,8 @@ def _phone(_form: FlaskForm, field: StringField) -> None:
         field.data = phone
 
 
-def _bank_choices() -> list[tuple[str, str]]:
-    return [("", _l("— No bank account (cash only) —")), *banks.bank_choices()]
+def _bank_choices() -> list[SelectChoice]:
+    return options([("", _l("— No bank account (cash only) —")), *banks.bank_choices()])
 
 
 class BankFields(FlaskForm):
@@ -91,7 +97,7 @@ class ProfileForm(FlaskForm):
     """What shoppers see about a producer."""
 
     kind = SelectField(
-        _l("You are a"), choices=[(k.value, label) for k, label in PRODUCER_KINDS.items()]
+        _l("You are a"), choices=options((k.value, label) for k, label in PRODUCER_KINDS.items())
     )
     name = StringField(_l("Name shoppers will see"), validators=[DataRequired(), Length(max=200)])
     place = SelectField(_l("Commune"), validators=[DataRequired()])
@@ -104,7 +110,7 @@ class ProfileForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.place.choices = [("", _l("— Choose —")), *places.commune_choices()]
+        self.place.choices = options([("", _l("— Choose —")), *places.commune_choices()])
 
     @property
     def kind_value(self) -> ProducerKind:
@@ -140,7 +146,7 @@ class ProductForm(FlaskForm):
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
     certifications = MultiCheckboxField(
         _l("Certifications"),
-        choices=[(c.value, label) for c, label in CERTIFICATIONS.items()],
+        choices=options((c.value, label) for c, label in CERTIFICATIONS.items()),
         validate_choice=True,
     )
     growing_area_id = SelectField(_l("Growing area"), coerce=int, validate_choice=False)
@@ -163,10 +169,10 @@ class StockForm(FlaskForm):
     )
     reason = SelectField(
         _l("Why"),
-        choices=[
-            (StockReason.RESTOCK.value, REASON_LABELS[StockReason.RESTOCK]),
-            (StockReason.CORRECTION.value, REASON_LABELS[StockReason.CORRECTION]),
-        ],
+        choices=options(
+            (reason.value, REASON_LABELS[reason])
+            for reason in (StockReason.RESTOCK, StockReason.CORRECTION)
+        ),
     )
     note = StringField(_l("Note (optional)"), validators=[Length(max=200)])
 
@@ -176,10 +182,10 @@ class BulkEditForm(FlaskForm):
 
     reason = SelectField(
         _l("Stock changes are a"),
-        choices=[
-            (StockReason.RESTOCK.value, REASON_LABELS[StockReason.RESTOCK]),
-            (StockReason.CORRECTION.value, REASON_LABELS[StockReason.CORRECTION]),
-        ],
+        choices=options(
+            (reason.value, REASON_LABELS[reason])
+            for reason in (StockReason.RESTOCK, StockReason.CORRECTION)
+        ),
     )
 
 
@@ -196,7 +202,7 @@ class ActionForm(FlaskForm):
 class OcopClaimForm(FlaskForm):
     """An OCOP recognition claim with the scan of the decision."""
 
-    stars = SelectField(_l("Stars"), choices=[("3", "3 ★"), ("4", "4 ★"), ("5", "5 ★")], coerce=int)
+    stars = SelectField(_l("Stars"), choices=options((n, f"{n} ★") for n in (3, 4, 5)), coerce=int)
     decision_number = StringField(
         _l("Decision number"), validators=[DataRequired(), Length(max=40)]
     )
@@ -225,22 +231,26 @@ class AreaForm(FlaskForm):
     )
     certification = SelectField(
         _l("Certification"),
-        choices=[("", _l("None")), *((c.value, label) for c, label in CERTIFICATIONS.items())],
+        choices=options(
+            [("", _l("None")), *((c.value, label) for c, label in CERTIFICATIONS.items())]
+        ),
     )
     target_market = StringField(_l("Target market (optional)"), validators=[Length(max=120)])
     issuing_body = StringField(_l("Issued by (optional)"), validators=[Length(max=200)])
     status = SelectField(
         _l("Status"),
-        choices=[
-            (AreaStatus.ACTIVE.value, _l("Active")),
-            (AreaStatus.SUSPENDED.value, _l("Suspended")),
-            (AreaStatus.CANCELLED.value, _l("Cancelled")),
-        ],
+        choices=options(
+            [
+                (AreaStatus.ACTIVE.value, _l("Active")),
+                (AreaStatus.SUSPENDED.value, _l("Suspended")),
+                (AreaStatus.CANCELLED.value, _l("Cancelled")),
+            ]
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.place.choices = [("", _l("— Choose —")), *places.commune_choices()]
+        self.place.choices = options([("", _l("— Choose —")), *places.commune_choices()])
 
 
 class LotForm(FlaskForm):
@@ -270,8 +280,10 @@ class ImportForm(FlaskForm):
 
     file = FileField(
         _l("CSV or XLSX file"),
-        render_kw={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument"
-                   ".spreadsheetml.sheet"},
+        render_kw={
+            "accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument"
+            ".spreadsheetml.sheet"
+        },
     )
 
 

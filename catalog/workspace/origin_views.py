@@ -11,7 +11,7 @@ from catalog.storefront import local_today
 from catalog.workspace import areas
 from catalog.workspace.blueprint import bp, form_error
 from catalog.workspace.errors import WorkspaceError
-from catalog.workspace.forms import AreaForm, LotForm
+from catalog.workspace.forms import AreaForm, LotForm, options
 from market.extensions import db
 
 PAGE_SIZE = 30
@@ -90,18 +90,17 @@ def area_edit(producer_id: int, area_id: int) -> ResponseReturnValue:
 def lots(producer_id: int) -> ResponseReturnValue:
     """Record harvest lots and list the latest ones."""
     form = LotForm()
-    form.product_id.choices = [
+    form.product_id.choices = options(
         (p.id, p.name)
         for p in db.session.scalars(
             sa.select(Product)
             .where(Product.producer_id == producer_id, Product.status != ProductStatus.ARCHIVED)
             .order_by(Product.name)
         )
-    ]
-    form.growing_area_id.choices = [
-        (0, _("— None —")),
-        *((a.id, f"{a.code} · {a.crop}") for a in areas.areas_of(producer_id)),
-    ]
+    )
+    form.growing_area_id.choices = options(
+        [(0, _("— None —")), *((a.id, f"{a.code} · {a.crop}") for a in areas.areas_of(producer_id))]
+    )
     if request.method == "GET" and not form.harvest_date.data:
         form.harvest_date.data = local_today()
     if form.validate_on_submit():

@@ -21,6 +21,7 @@ from catalog.workspace.forms import (
     PhotosForm,
     ProductForm,
     StockForm,
+    options,
 )
 from catalog.workspace.models import StockMovement, StockReason
 from catalog.workspace.numbers import NumberError, parse_count, parse_price
@@ -31,11 +32,15 @@ BULK_PAGE_SIZES = (50, 200, 1000)
 
 
 def _choices(form: ProductForm) -> None:
-    form.category_id.choices = [(c.id, f"{c.code} · {category_name(c)}") for c in leaf_categories()]
-    form.growing_area_id.choices = [
-        (0, _("— None —")),
-        *((a.id, f"{a.code} · {a.crop}") for a in areas.areas_of(g.producer.id)),
-    ]
+    form.category_id.choices = options(
+        (c.id, f"{c.code} · {category_name(c)}") for c in leaf_categories()
+    )
+    form.growing_area_id.choices = options(
+        [
+            (0, _("— None —")),
+            *((a.id, f"{a.code} · {a.crop}") for a in areas.areas_of(g.producer.id)),
+        ]
+    )
 
 
 def _data(form: ProductForm) -> products.ProductData:

@@ -273,9 +273,13 @@ def claim_recognition(
         raise WorkspaceError(_l("OCOP ratings go from 3 to 5 stars."), field="stars")
     number = " ".join(decision_number.split())
     if not number or len(number) > 40:
-        raise WorkspaceError(_l("Enter the decision number, such as 321/QĐ-UBND."), field="decision_number")
+        raise WorkspaceError(
+            _l("Enter the decision number, such as 321/QĐ-UBND."), field="decision_number"
+        )
     if decision_date > today:
-        raise WorkspaceError(_l("The decision date cannot be in the future."), field="decision_date")
+        raise WorkspaceError(
+            _l("The decision date cannot be in the future."), field="decision_date"
+        )
     valid_until = add_months(decision_date, OCOP_VALIDITY_MONTHS)
     if valid_until < today:
         raise WorkspaceError(
