@@ -78,7 +78,7 @@ def _check(data: AreaData, area_id: int | None) -> str:
         raise WorkspaceError(_l("This code is already registered."), field="code")
     district = places.district(data.district_code)
     if district is None or district.commune(data.commune_code) is None:
-        raise WorkspaceError(_l("Choose the commune from the list."), field="commune")
+        raise WorkspaceError(_l("Choose the commune from the list."), field="place")
     if not data.crop.strip():
         raise WorkspaceError(_l("Enter the crop, such as Cam sành."), field="crop")
     if data.area_ha is not None and data.area_ha <= 0:

@@ -18,7 +18,14 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from catalog.models import AreaStatus, Certification, ProducerKind
 from catalog.templating import CERTIFICATIONS, PRODUCER_KINDS
@@ -73,7 +80,7 @@ def _phone(_form: FlaskForm, field: StringField) -> None:
     if field.data:
         phone = normalize_phone(field.data)
         if phone is None:
-            raise ValueError(str(_l("Enter a Vietnamese mobile number, such as 0912 345 678.")))
+            raise ValidationError(_l("Enter a Vietnamese mobile number, such as 0912 345 678."))
         field.data = phone
 
 

@@ -77,7 +77,7 @@ def holder_name(raw: str) -> str:
 def _check_profile(profile: Profile) -> None:
     district = places.district(profile.district_code)
     if district is None or district.commune(profile.commune_code) is None:
-        raise WorkspaceError(_l("Choose your commune from the list."), field="commune")
+        raise WorkspaceError(_l("Choose your commune from the list."), field="place")
     if not profile.name.strip():
         raise WorkspaceError(_l("Enter the name shoppers will see."), field="name")
 
