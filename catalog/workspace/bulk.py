@@ -135,8 +135,8 @@ def _current_stock(ids: list[int]) -> dict[int, int]:
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         found.update(
-            db.session.execute(sa.select(Product.id, Product.stock).where(Product.id.in_(chunk)))
-            .tuples()
-            .all()
+            db.session.execute(
+                sa.select(Product.id, Product.stock).where(Product.id.in_(chunk))
+            ).all()
         )
     return found

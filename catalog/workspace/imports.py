@@ -37,7 +37,15 @@ from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
 from catalog.gs1 import normalize_gtin
-from catalog.models import Category, Certification, GrowingArea, Producer, Product, ProductStatus
+from catalog.models import (
+    Category,
+    Certification,
+    GrowingArea,
+    Producer,
+    Product,
+    ProductCertification,
+    ProductStatus,
+)
 from catalog.workspace import audit, stock
 from catalog.workspace.audit import Actor
 from catalog.workspace.errors import WorkspaceError
@@ -192,9 +200,7 @@ class _Context:
                 sa.select(GrowingArea.code, GrowingArea.id).where(
                     GrowingArea.producer_id == producer.id
                 )
-            )
-            .tuples()
-            .all()
+            ).all()
         )
 
 
@@ -404,6 +410,7 @@ def _count(plan: ImportPlan, producer_id: int) -> None:
             )
 
 
+SCALAR_FIELDS = tuple(name for name in PRODUCT_FIELDS if name != "certifications")
 _FIELD_OF = {
     "name": "name",
     "category": "category_id",
@@ -423,6 +430,24 @@ def _set_fields(product: Product, values: dict[str, Any]) -> None:
             setattr(product, attribute, values[column])
 
 
+def _new_product(producer_id: int, row: ParsedRow, slug: str) -> Product:
+    values = row.values
+    return Product(
+        producer_id=producer_id,
+        sku=row.sku,
+        slug=slug,
+        name=values["name"],
+        category_id=values["category"],
+        unit=values["unit"],
+        price=values["price_vnd"],
+        stock=values.get("stock") or 0,
+        status=values.get("status") or ProductStatus.DRAFT,
+        description=values.get("description") or "",
+        growing_area_id=values.get("growing_area_code"),
+        gtin=values.get("gtin"),
+    )
+
+
 def apply_import(
     producer: Producer, plan: ImportPlan, actor: Actor, progress: Progress | None = None
 ) -> ImportResult:
@@ -430,80 +455,75 @@ def apply_import(
     if not plan.valid:
         raise WorkspaceError(_l("The file has problems; nothing was imported."))
     result = ImportResult()
+    note = str(_l("Import"))
     existing = _existing(producer.id, [row.sku for row in plan.rows])
     new_rows = [row for row in plan.rows if row.sku not in existing]
-    slugs = iter(unique_slugs([row.values["name"] for row in new_rows]))
+    slugs = unique_slugs([row.values["name"] for row in new_rows])
     entries: list[dict] = []
     movements: list[dict] = []
-    created: list[tuple[Product, int]] = []
     with db.session.no_autoflush:
         for row in plan.rows:
             product = existing.get(row.sku)
-            wanted_stock = row.values.get("stock")
             if product is None:
-                product = Product(
-                    producer_id=producer.id,
-                    sku=row.sku,
-                    slug=next(slugs),
-                    status=ProductStatus.DRAFT,
-                    description="",
-                    stock=wanted_stock or 0,
+                continue
+            fields = (*PRODUCT_FIELDS, "stock")
+            before = audit.snapshot(product, fields)
+            _set_fields(product, row.values)
+            wanted_stock = row.values.get("stock")
+            if wanted_stock is not None and wanted_stock != product.stock:
+                delta = wanted_stock - product.stock
+                product.stock = wanted_stock
+                movements.append(
+                    stock.movement_row(
+                        product, delta, wanted_stock, _reason(delta), actor.user_id, note=note
+                    )
                 )
-                _set_fields(product, row.values)
-                db.session.add(product)
-                created.append((product, wanted_stock or 0))
-                result.created += 1
+            old, new = audit.changed(before, audit.snapshot(product, fields))
+            if new:
+                result.updated += 1
+                entries.append(
+                    audit.entry(
+                        producer.id,
+                        actor,
+                        "product.import",
+                        "product",
+                        product.id,
+                        summary=product.name,
+                        before=old,
+                        after=new,
+                    )
+                )
             else:
-                before = audit.snapshot(product, (*PRODUCT_FIELDS, "stock"))
-                _set_fields(product, row.values)
-                if wanted_stock is not None and wanted_stock != product.stock:
-                    delta = wanted_stock - product.stock
-                    product.stock = wanted_stock
-                    movements.append(
-                        stock.movement_row(
-                            product,
-                            delta,
-                            wanted_stock,
-                            _reason(delta),
-                            actor.user_id,
-                            note=str(_l("Import")),
-                        )
-                    )
-                old, new = audit.changed(
-                    before, audit.snapshot(product, (*PRODUCT_FIELDS, "stock"))
-                )
-                if new:
-                    result.updated += 1
-                    entries.append(
-                        audit.entry(
-                            producer.id,
-                            actor,
-                            "product.import",
-                            "product",
-                            product.id,
-                            summary=product.name,
-                            before=old,
-                            after=new,
-                        )
-                    )
-                else:
-                    result.unchanged += 1
+                result.unchanged += 1
             if progress:
                 progress(1)
+    # New products go in as plain rows; their certifications follow once the ids are known.
+    created = [
+        _new_product(producer.id, row, slug) for row, slug in zip(new_rows, slugs, strict=True)
+    ]
+    db.session.add_all(created)
     try:
         db.session.flush()
-        for product, initial in created:
-            if initial:
+        certifications = []
+        for row, product in zip(new_rows, created, strict=True):
+            codes = row.values.get("certifications") or []
+            certifications.extend({"product_id": product.id, "code": code} for code in codes)
+            if product.stock:
                 movements.append(
                     stock.movement_row(
                         product,
-                        initial,
-                        initial,
+                        product.stock,
+                        product.stock,
                         StockReason.RESTOCK,
                         actor.user_id,
-                        note=str(_l("Import")),
+                        note=note,
                     )
                 )
+            after = {
+                **audit.snapshot(product, SCALAR_FIELDS),
+                "certifications": [code.value for code in codes],
+                "stock": product.stock,
+            }
             entries.append(
                 audit.entry(
                     producer.id,
@@ -512,9 +532,13 @@ def apply_import(
                     "product",
                     product.id,
                     summary=product.name,
-                    after={**audit.snapshot(product, PRODUCT_FIELDS), "stock": initial},
+                    after=after,
                 )
             )
+            if progress:
+                progress(1)
+        if certifications:
+            db.session.execute(sa.insert(ProductCertification), certifications)
         stock.insert_movements(movements)
         audit.record_many(entries)
         db.session.commit()
@@ -524,6 +548,7 @@ def apply_import(
         raise WorkspaceError(
             _l("Something changed while importing (a SKU or GTIN was taken). Check the file again.")
         ) from None
+    result.created = len(created)
     logger.info(
         "Import for producer %s: %s created, %s updated, %s unchanged",
         producer.id,
