@@ -321,12 +321,6 @@ def bulk_edit(producer_id: int) -> ResponseReturnValue:
     """Edit price, stock and low-stock threshold of many listings in one save."""
     per_page = request.args.get("per_page", type=int)
     per_page = per_page if per_page in BULK_PAGE_SIZES else BULK_PAGE_SIZES[0]
-    query = (
-        sa.select(Product)
-        .where(Product.producer_id == producer_id, Product.status != ProductStatus.ARCHIVED)
-        .order_by(Product.name, Product.id)
-    )
-    page = db.paginate(query, per_page=per_page, error_out=False)
     form = BulkEditForm()
     problems: dict[int, str] = {}
     if form.validate_on_submit():
@@ -347,6 +341,12 @@ def bulk_edit(producer_id: int) -> ResponseReturnValue:
                 return redirect(request.full_path)
         if problems:
             flash(_("Nothing was saved: correct the rows marked below."), "error")
+    query = (
+        sa.select(Product)
+        .where(Product.producer_id == producer_id, Product.status != ProductStatus.ARCHIVED)
+        .order_by(Product.name, Product.id)
+    )
+    page = db.paginate(query, per_page=per_page, error_out=False)
     status = 422 if form.is_submitted() else 200
     return render_template(
         "workspace/bulk.html",

@@ -1,0 +1,1 @@
+"""Benchmarks: bounded, printing their figures; run with small sizes on shared machines."""
