@@ -1,7 +1,7 @@
 """Quick edit of prices and stock, the sales dashboard, growing areas, lots and CSRF."""
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -153,7 +153,17 @@ def test_the_dashboard_shows_an_empty_state_before_any_sale(
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert 'class="notice"' in page
-    assert "<svg" in page  # the empty chart still draws its axis
+    assert "<svg" not in page  # no empty chart: the notice says what to do instead
+
+
+def test_the_dashboard_draws_the_daily_chart_and_table_without_script(
+    app: Flask, as_owner: FlaskClient, shop: Shop
+) -> None:
+    _sell(app, shop.product_id, 2, 35_000, "A", datetime.now(UTC).replace(tzinfo=None))
+    page = as_owner.get(f"/ban-hang/{shop.producer_id}/tong-quan?period=7d").get_data(as_text=True)
+    assert page.count("<rect ") == 7
+    assert "70.000 ₫" in page
+    assert "<script" not in page
 
 
 def test_sales_figures_are_computed_per_local_day(app: Flask, shop: Shop) -> None:
