@@ -16,6 +16,7 @@ FEATURE_PACKAGES = (
     "market.core",
     "market.accounts",
     "catalog",
+    "catalog.workspace",
     "orders",
     "market.demo",
 )

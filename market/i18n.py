@@ -9,6 +9,8 @@ from flask_login import current_user
 
 def select_locale() -> str:
     """The user's saved language, else the session's choice, else Vietnamese."""
+    if not has_request_context():  # CLI commands and background work
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI and cron: messages in the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
