@@ -1,46 +1,18 @@
 """On a 360 px phone: sign up, open a shop, list a product with photos; a helper adds one."""
 
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from PIL import Image
-from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import Page
 
 from catalog.models import Producer, ProducerStatus, Product, ProductStatus
 from market.accounts.models import Role, User
 from market.extensions import db
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
-
-@pytest.fixture
-def app_config(app_config: dict) -> dict:
-    """The real thing: CSRF protection on."""
-    return {**app_config, "WTF_CSRF_ENABLED": True}
-
-
-@pytest.fixture
-def live_url(app: Flask) -> Iterator[str]:
-    """The app served on a free local port from a thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
+from tests.browser.conftest import LiveServer
 
 
 def _photo(path: Path, color: str) -> str:
@@ -50,7 +22,7 @@ def _photo(path: Path, color: str) -> str:
 
 @pytest.mark.browser
 def test_a_household_and_its_helper_list_products_with_photos_from_a_phone(
-    app: Flask, live_url: str, tmp_path: Path
+    app: Flask, live_server: LiveServer, new_page: Callable[..., Page], tmp_path: Path
 ) -> None:
     with app.app_context():
         helper = User(name="Anh Tùng", email="tung@example.vn", role=Role.HELPER)
@@ -59,70 +31,68 @@ def test_a_household_and_its_helper_list_products_with_photos_from_a_phone(
         db.session.commit()
     photos = [_photo(tmp_path / f"{n}.jpg", color) for n, color in enumerate(["orange", "green"])]
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 360, "height": 740})
+    live_url = live_server.url
+    page = new_page()
 
-        def submit(selector: str) -> None:
-            with page.expect_navigation():
-                page.click(selector)
+    def submit(selector: str) -> None:
+        with page.expect_navigation():
+            page.click(selector)
 
-        page.goto(f"{live_url}/tai-khoan/dang-ky")
-        page.fill("#name", "Bà Hoa")
-        page.fill("#login", "0912345678")
-        page.fill("#password", "matkhau123")
-        page.fill("#confirm", "matkhau123")
-        submit("button.primary")
-        submit("header >> text=Bán hàng")
-        submit("a:has-text('Đăng ký gian hàng')")
-        page.select_option("#kind", "household")
-        page.fill("#name", "Hộ bà Hoa")
-        page.select_option("#place", "074:phu-luu")
-        page.fill("#phone", "0912 345 678")
-        page.select_option("#bank_bin", "970436")
-        page.fill("#bank_account", "0011001234567")
-        page.fill("#bank_holder", "Nguyễn Thị Hoa")
-        submit("button.primary")
-        assert "Sản phẩm mới" in page.content()
+    page.goto(f"{live_url}/tai-khoan/dang-ky")
+    page.fill("#name", "Bà Hoa")
+    page.fill("#login", "0912345678")
+    page.fill("#password", "matkhau123")
+    page.fill("#confirm", "matkhau123")
+    submit("button.primary")
+    submit("header >> text=Bán hàng")
+    submit("a:has-text('Đăng ký gian hàng')")
+    page.select_option("#kind", "household")
+    page.fill("#name", "Hộ bà Hoa")
+    page.select_option("#place", "074:phu-luu")
+    page.fill("#phone", "0912 345 678")
+    page.select_option("#bank_bin", "970436")
+    page.fill("#bank_account", "0011001234567")
+    page.fill("#bank_holder", "Nguyễn Thị Hoa")
+    submit("button.primary")
+    assert "Sản phẩm mới" in page.content()
 
-        page.fill("#name", "Cam sành Hàm Yên")
-        page.select_option("#category_id", label="I.1.a · Rau, củ, quả, hạt tươi")
-        page.fill("#price", "35.000")
-        page.fill("#stock", "200")
-        page.set_input_files("#photos", photos)
-        submit("form.ws-form button.primary")
-        submit("button:has-text('Mở bán')")
-        producer_id = int(page.url.split("/ban-hang/")[1].split("/")[0])
-        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.fill("#name", "Cam sành Hàm Yên")
+    page.select_option("#category_id", label="I.1.a · Rau, củ, quả, hạt tươi")
+    page.fill("#price", "35.000")
+    page.fill("#stock", "200")
+    page.set_input_files("#photos", photos)
+    submit("form.ws-form button.primary")
+    submit("button:has-text('Mở bán')")
+    producer_id = int(page.url.split("/ban-hang/")[1].split("/")[0])
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
-        page.goto(f"{live_url}/ban-hang/{producer_id}/nhom")
-        page.fill("#helper-login", "tung@example.vn")
-        submit("button:has-text('Cấp quyền')")
-        submit("button:has-text('Đăng xuất')")
+    page.goto(f"{live_url}/ban-hang/{producer_id}/nhom")
+    page.fill("#helper-login", "tung@example.vn")
+    submit("button:has-text('Cấp quyền')")
+    submit("button:has-text('Đăng xuất')")
 
-        page.goto(f"{live_url}/tai-khoan/dang-nhap")
-        page.fill("#login", "tung@example.vn")
-        page.fill("#password", "matkhau123")
-        submit("button.primary")
-        page.goto(f"{live_url}/ban-hang/")
-        submit("a.ws-wide:has-text('Hộ bà Hoa')")
-        submit("a:has-text('Thêm sản phẩm')")
-        page.fill("#name", "Mật ong bạc hà")
-        page.select_option("#category_id", label="I.2.b · Mật ong, mật khác, nông sản khác")
-        page.fill("#price", "250000")
-        page.fill("#unit", "chai")
-        page.set_input_files("#photos", photos[1:])
-        submit("form.ws-form button.primary")
-        submit("button:has-text('Mở bán')")
+    page.goto(f"{live_url}/tai-khoan/dang-nhap")
+    page.fill("#login", "tung@example.vn")
+    page.fill("#password", "matkhau123")
+    submit("button.primary")
+    page.goto(f"{live_url}/ban-hang/")
+    submit("a.ws-wide:has-text('Hộ bà Hoa')")
+    submit("a:has-text('Thêm sản phẩm')")
+    page.fill("#name", "Mật ong bạc hà")
+    page.select_option("#category_id", label="I.2.b · Mật ong, mật khác, nông sản khác")
+    page.fill("#price", "250000")
+    page.fill("#unit", "chai")
+    page.set_input_files("#photos", photos[1:])
+    submit("form.ws-form button.primary")
+    submit("button:has-text('Mở bán')")
 
-        with app.app_context():
-            db.session.get(Producer, producer_id).status = ProducerStatus.VERIFIED
-            db.session.commit()
-        page.goto(f"{live_url}/san-pham")
-        cards = page.locator(".grid .card")
-        assert cards.count() == 2
-        assert page.locator(".grid .card img[src*='/anh/']").count() == 2
-        browser.close()
+    with app.app_context():
+        db.session.get(Producer, producer_id).status = ProducerStatus.VERIFIED
+        db.session.commit()
+    page.goto(f"{live_url}/san-pham")
+    cards = page.locator(".grid .card")
+    assert cards.count() == 2
+    assert page.locator(".grid .card img[src*='/anh/']").count() == 2
 
     with app.app_context():
         listed = db.session.scalars(sa.select(Product).order_by(Product.id)).all()
