@@ -53,7 +53,12 @@ def collection_account() -> BankAccount | None:
 
 
 def receive(tx: BankTransaction, body: str, headers: Mapping[str, str]) -> Receipt:
-    """Store a verified notification once and process it; duplicates change nothing."""
+    """Store a verified notification once and process it; duplicates change nothing. Commits.
+
+    Storing and processing share one transaction; processing runs in a savepoint, so if it
+    fails the notification is still committed (and the error answers 500: the provider
+    retries, and the retry processes the stored notification).
+    """
     new_id = insert_once(
         BankNotification,
         {
@@ -72,8 +77,8 @@ def receive(tx: BankTransaction, body: str, headers: Mapping[str, str]) -> Recei
         },
         unique_on=("provider", "provider_tx_id"),
     )
-    db.session.commit()
     if new_id is None:
+        db.session.rollback()
         stored_id, status = db.session.execute(
             sa.select(BankNotification.id, BankNotification.status).where(
                 BankNotification.provider == tx.provider,
@@ -83,18 +88,31 @@ def receive(tx: BankTransaction, body: str, headers: Mapping[str, str]) -> Recei
         logger.info("Duplicate %s notification %s (%s)", tx.provider, tx.tx_id, status)
         if status != NotificationStatus.RECEIVED:
             return Receipt(stored_id, True, status)
-        new_id = stored_id  # stored by an earlier delivery that did not finish processing
-    return Receipt(new_id, False, process(new_id))
+        return Receipt(stored_id, False, process(stored_id))  # an earlier delivery failed
+    try:
+        with db.session.begin_nested():
+            status = _process(new_id)
+    finally:
+        db.session.commit()
+    return Receipt(new_id, False, status)
 
 
 def process(notification_id: int) -> NotificationStatus:
-    """Match one stored notification and credit it, exactly once; commits."""
+    """Process one stored notification exactly once, in its own transaction; commits."""
+    status = _process(notification_id)
+    db.session.commit()
+    return status
+
+
+def _process(notification_id: int) -> NotificationStatus:
+    """Claim a stored notification, match it and credit it (the caller commits)."""
     if not _claim(notification_id, NotificationStatus.RECEIVED):
-        db.session.rollback()
-        return db.session.get(BankNotification, notification_id).status
-    note = db.session.get(BankNotification, notification_id)
-    db.session.refresh(note)
-    outcome, code = _apply(note)
+        return db.session.scalar(
+            sa.select(BankNotification.status).where(BankNotification.id == notification_id)
+        )
+    note = db.session.get(BankNotification, notification_id, populate_existing=True)
+    status, outcome, code, why = _apply(note)
+    note.status, note.payment_code, note.note = status, code, why
     add_entry(
         kind=EntryKind.NOTIFICATION,
         method=PaymentMethod.BANK_TRANSFER,
@@ -104,30 +122,24 @@ def process(notification_id: int) -> NotificationStatus:
         reference=f"{note.provider}:{note.provider_tx_id}",
         notification_id=note.id,
     )
-    note.processed_at = utcnow()
-    db.session.commit()
-    return note.status
+    return status
 
 
-def _apply(note: BankNotification) -> tuple[Outcome, str | None]:
-    """Decide and record what a claimed notification comes to."""
+def _apply(note: BankNotification) -> tuple[NotificationStatus, Outcome, str | None, str]:
+    """What a claimed notification comes to: its status, outcome, code and why."""
     if not note.is_credit or note.amount == 0:
-        note.status, note.note = NotificationStatus.IGNORED, "debit"
-        return Outcome.IGNORED, None
+        return NotificationStatus.IGNORED, Outcome.IGNORED, None, "debit"
     resolved = match_description(note.description, note.provider_code)
     if resolved is None:
-        note.status, note.note = NotificationStatus.UNMATCHED, "no known payment code"
-        return Outcome.UNMATCHED, None
-    note.payment_code = resolved.due.code
+        return NotificationStatus.UNMATCHED, Outcome.UNMATCHED, None, "no known payment code"
+    code = resolved.due.code
     expected = resolved.due.account or collection_account()
     received_into = {compact(note.account_number), compact(note.virtual_account)} - {""}
     if expected is None or compact(expected.number) not in received_into:
-        note.status = NotificationStatus.UNMATCHED
-        note.note = f"paid into {note.account_number or '?'}, not the code's account"
-        return Outcome.UNMATCHED, resolved.due.code
-    result = _credit(note, resolved)
-    note.status, note.note = NotificationStatus.CREDITED, str(result)
-    return result, resolved.due.code
+        why = f"paid into {note.account_number or '?'}, not the code's account"
+        return NotificationStatus.UNMATCHED, Outcome.UNMATCHED, code, why
+    outcome = _credit(note, resolved)
+    return NotificationStatus.CREDITED, outcome, code, str(outcome)
 
 
 def assign(notification_id: int, code: str, actor_id: int) -> Outcome:
@@ -139,8 +151,7 @@ def assign(notification_id: int, code: str, actor_id: int) -> Outcome:
     if not _claim(notification_id, NotificationStatus.UNMATCHED):
         db.session.rollback()
         raise AlreadyHandled()
-    note = db.session.get(BankNotification, notification_id)
-    db.session.refresh(note)
+    note = db.session.get(BankNotification, notification_id, populate_existing=True)
     result = _credit(note, resolved, actor_id=actor_id)
     note.status, note.payment_code = NotificationStatus.ASSIGNED, resolved.due.code
     note.handled_by_id, note.note = actor_id, f"assigned by hand: {result}"
@@ -153,8 +164,7 @@ def return_to_sender(notification_id: int, actor_id: int) -> None:
     if not _claim(notification_id, NotificationStatus.UNMATCHED):
         db.session.rollback()
         raise AlreadyHandled()
-    note = db.session.get(BankNotification, notification_id)
-    db.session.refresh(note)
+    note = db.session.get(BankNotification, notification_id, populate_existing=True)
     hold_for_refund(
         note.amount,
         method=PaymentMethod.BANK_TRANSFER,

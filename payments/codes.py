@@ -35,6 +35,7 @@ class Resolved:
     kind: str
     target: PaymentTarget
     due: PaymentDue
+    known: bool = True  # payments has the code in ``payment_codes`` already
 
 
 def prefix() -> str:
@@ -74,25 +75,31 @@ def find_due(code: str) -> Resolved | None:
     """The target answering for ``code`` and what it expects, or None if no target knows it."""
     code = compact(code)
     kind = db.session.scalar(sa.select(PaymentCode.kind).where(PaymentCode.code == code))
+    return _resolve(code, kind)
+
+
+def _resolve(code: str, kind: str | None) -> Resolved | None:
+    """Ask the target of ``kind`` (or, for a code payments never saw, every target)."""
     targets = registered_targets()
     for name in [kind] if kind is not None else list(targets):
         target = targets.get(name)
         due = target.due(code) if target is not None else None
         if due is not None:
-            return Resolved(name, target, due)
+            return Resolved(name, target, due, known=kind is not None)
     return None
 
 
 def match_description(description: str, hint: str | None = None) -> Resolved | None:
     """The first known code in a provider's code ``hint`` or the transfer description."""
-    options = ([compact(hint)] if hint else []) + candidates(description)
+    options = list(dict.fromkeys(([compact(hint)] if hint else []) + candidates(description)))
     if not options:
         return None
-    known = set(
-        db.session.scalars(sa.select(PaymentCode.code).where(PaymentCode.code.in_(options)))
+    rows = db.session.execute(
+        sa.select(PaymentCode.code, PaymentCode.kind).where(PaymentCode.code.in_(options))
     )
-    for code in sorted(options, key=lambda c: c not in known):
-        resolved = find_due(code)
+    known = {code: kind for code, kind in rows}
+    for code in sorted(options, key=lambda option: option not in known):
+        resolved = _resolve(code, known.get(code))
         if resolved is not None:
             return resolved
     return None
@@ -109,11 +116,12 @@ def lock_code(resolved: Resolved) -> None:
     Taken before reading the ledger, so two notifications for one code never both see it unpaid.
     """
     code = resolved.due.code
-    ensure_code(code, resolved.kind)
+    if not resolved.known:
+        ensure_code(code, resolved.kind)
     db.session.execute(
         sa.update(PaymentCode)
         .where(PaymentCode.code == code)
-        .values(revision=PaymentCode.revision + 1)
+        .values(revision=PaymentCode.revision + 1, amount_due=resolved.due.amount)
         .execution_options(synchronize_session=False)
     )
 

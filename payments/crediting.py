@@ -6,14 +6,14 @@ owns the transaction (and the stored notification or event that goes with it).
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 
 from market.extensions import db
 from payments.codes import Resolved, lock_code, remember_amount_due
 from payments.idempotency import insert_once
-from payments.ledger import add_entry, status_of
+from payments.ledger import add_entry, pay_state, status_of
 from payments.models import EntryKind, LedgerEntry, Outcome, PaymentMethod
 from payments.targets import DueState, PartDue, PaymentDue, PaymentStatus
 
@@ -48,7 +48,9 @@ def credit(
     code = resolved.due.code
     lock_code(resolved)
     due = resolved.target.due(code) or resolved.due  # read again under the lock
-    existing = db.session.scalar(sa.select(LedgerEntry).where(LedgerEntry.dedupe_key == dedupe_key))
+    existing = db.session.scalar(
+        sa.select(LedgerEntry.id).where(LedgerEntry.dedupe_key == dedupe_key)
+    )
     if existing is not None:
         return Credit(None, None, status_of(due))
     before = status_of(due)
@@ -70,14 +72,21 @@ def credit(
         notification_id=notification_id,
         actor_id=actor_id,
     )
-    remember_amount_due(code, due.amount)
-    if part is not None and amount - flagged >= part.amount:
-        _earn(code, part, method)
-    after = status_of(due)
-    if after.is_paid and not before.is_paid:
-        for each in due.parts:
-            _earn(code, each, method)
-        after = status_of(due)
+    if due.amount != resolved.due.amount:
+        remember_amount_due(code, due.amount)
+    earned = [part] if part is not None and amount - flagged >= part.amount else []
+    paid = before.paid + amount - flagged
+    if paid >= due.amount and not before.is_paid:
+        earned = list(due.parts)
+    for each in earned:
+        _earn(code, each, method)
+    after = replace(
+        before,
+        state=pay_state(due, paid),
+        paid=paid,
+        refund_due=before.refund_due + flagged,
+        parts_paid=before.parts_paid | {each.ref for each in earned},
+    )
     resolved.target.payment_changed(code, after)
     logger.info("Credited %s đồng to %s by %s: %s", amount, code, method, outcome)
     return Credit(entry, outcome, after)

@@ -1,6 +1,5 @@
 """Reading and writing the payment ledger; a code's paid state is computed from it alone."""
 
-import logging
 from typing import Any
 
 import sqlalchemy as sa
@@ -8,8 +7,6 @@ import sqlalchemy as sa
 from market.extensions import db
 from payments.models import EntryKind, EntryStatus, LedgerEntry
 from payments.targets import DueState, PaymentDue, PaymentStatus, PayState
-
-logger = logging.getLogger(__name__)
 
 COUNTS = LedgerEntry.status != EntryStatus.FAILED
 
@@ -61,21 +58,24 @@ def status_of(due: PaymentDue) -> PaymentStatus:
             )
         )
     )
-    if due.amount > 0 and paid >= due.amount:
-        state = PayState.PAID
-    elif due.state != DueState.OPEN:
-        state = PayState(due.state.value)
-    else:
-        state = PayState.PARTIAL if paid > 0 else PayState.UNPAID
     return PaymentStatus(
         code=due.code,
-        state=state,
+        state=pay_state(due, paid),
         amount_due=due.amount,
         paid=paid,
         refunded=int(refunded),
         refund_due=max(0, int(flagged) - int(unassigned)),
         parts_paid=parts_paid,
     )
+
+
+def pay_state(due: PaymentDue, paid: int) -> PayState:
+    """Paid once the amount is covered; otherwise the target's state, or partly paid/unpaid."""
+    if due.amount > 0 and paid >= due.amount:
+        return PayState.PAID
+    if due.state != DueState.OPEN:
+        return PayState(due.state.value)
+    return PayState.PARTIAL if paid > 0 else PayState.UNPAID
 
 
 def refundable(payment: LedgerEntry) -> int:

@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 
 from market.extensions import db
-from payments.codes import Resolved, find_due, lock_code, remember_amount_due
+from payments.codes import Resolved, find_due, lock_code
 from payments.crediting import credit
 from payments.errors import MethodUnavailable, NotPayable, UnknownCode
 from payments.ledger import status_of
@@ -67,7 +67,6 @@ def start_payment(code: str, method: PaymentMethod, urls: ReturnUrls | None = No
     if status.state not in (PayState.UNPAID, PayState.PARTIAL):
         db.session.rollback()
         raise NotPayable()
-    remember_amount_due(resolved.due.code, resolved.due.amount)
     started = handler.start(resolved, status, urls or ReturnUrls("", ""))
     db.session.commit()
     return started

@@ -82,8 +82,7 @@ def process(row_id: int) -> StripeEventStatus:
     if claimed.rowcount != 1:
         db.session.rollback()
         return db.session.get(StripeEvent, row_id).status
-    event = db.session.get(StripeEvent, row_id)
-    db.session.refresh(event)
+    event = db.session.get(StripeEvent, row_id, populate_existing=True)
     obj = json.loads(event.body)["data"]["object"]
     handler = HANDLERS.get(event.type)
     status, note = handler(event, obj) if handler else (StripeEventStatus.IGNORED, "not handled")

@@ -452,31 +452,42 @@ def test_two_different_transfers_for_one_code_at_the_same_moment_both_count(
     assert target.last("CQ7K3F9A").state == PayState.PAID
 
 
-def test_a_notification_stored_but_not_processed_is_processed_on_redelivery(
-    app: Flask, client: FlaskClient, target: FakeTarget, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def fail_processing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make processing crash after the notification is stored (a lost database, a bug)."""
     from payments import bank_notifications
 
+    def crash(_notification_id: int) -> NotificationStatus:
+        raise RuntimeError("processing crashed")
+
+    monkeypatch.setattr(bank_notifications, "_process", crash)
+
+
+def test_a_failure_while_processing_keeps_the_notification_and_asks_for_a_retry(
+    app: Flask, client: FlaskClient, target: FakeTarget, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target.add("CQ7K3F9A", 150_000)
     body = sepay_body(1, 150_000, "CQ7K3F9A")
-    monkeypatch.setattr(bank_notifications, "process", lambda _id: NotificationStatus.RECEIVED)
-    post_sepay(client, body)
-    assert notifications(app)[0].status == NotificationStatus.RECEIVED
+    fail_processing(monkeypatch)
+    assert post_sepay(client, body).status_code == 500
+    [stored] = notifications(app)
+    assert stored.status == NotificationStatus.RECEIVED
+    assert ledger_rows(app) == []
     monkeypatch.undo()
-    post_sepay(client, body)
+    assert post_sepay(client, body).status_code == 200
     assert notifications(app)[0].status == NotificationStatus.CREDITED
+    assert len(payments_for(app, "CQ7K3F9A")) == 1
+    assert post_sepay(client, body).status_code == 200
     assert len(payments_for(app, "CQ7K3F9A")) == 1
 
 
 def test_the_reprocess_command_finishes_what_a_crash_left(
     app: Flask, client: FlaskClient, target: FakeTarget, runner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from payments import bank_notifications
-
     target.add("CQ7K3F9A", 150_000)
-    monkeypatch.setattr(bank_notifications, "process", lambda _id: NotificationStatus.RECEIVED)
+    fail_processing(monkeypatch)
     post_sepay(client, sepay_body(1, 150_000, "CQ7K3F9A"))
     monkeypatch.undo()
     result = runner.invoke(args=["payments", "reprocess"])
     assert "Processed 1 notification(s)" in result.output
     assert notifications(app)[0].status == NotificationStatus.CREDITED
+    assert target.last("CQ7K3F9A").state == PayState.PAID
