@@ -45,6 +45,6 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(
         payment_method=labels.method_label,
         payment_outcome=labels.outcome_label,
-        notification_status=lambda status: str(labels.NOTIFICATION_STATUSES.get(status, status)),
+        notification_reason=labels.reason_label,
     )
     app.cli.add_command(payments_cli)

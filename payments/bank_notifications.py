@@ -33,6 +33,12 @@ from payments.targets import BankAccount
 logger = logging.getLogger(__name__)
 
 
+# Why a notification was not credited, kept in ``BankNotification.note`` (or the outcome).
+REASON_DEBIT = "debit"
+REASON_NO_CODE = "no_code"
+REASON_WRONG_ACCOUNT = "wrong_account"
+
+
 @dataclass(frozen=True)
 class Receipt:
     """What became of a delivered notification."""
@@ -128,16 +134,15 @@ def _process(notification_id: int) -> NotificationStatus:
 def _apply(note: BankNotification) -> tuple[NotificationStatus, Outcome, str | None, str]:
     """What a claimed notification comes to: its status, outcome, code and why."""
     if not note.is_credit or note.amount == 0:
-        return NotificationStatus.IGNORED, Outcome.IGNORED, None, "debit"
+        return NotificationStatus.IGNORED, Outcome.IGNORED, None, REASON_DEBIT
     resolved = match_description(note.description, note.provider_code)
     if resolved is None:
-        return NotificationStatus.UNMATCHED, Outcome.UNMATCHED, None, "no known payment code"
+        return NotificationStatus.UNMATCHED, Outcome.UNMATCHED, None, REASON_NO_CODE
     code = resolved.due.code
     expected = resolved.due.account or collection_account()
     received_into = {compact(note.account_number), compact(note.virtual_account)} - {""}
     if expected is None or compact(expected.number) not in received_into:
-        why = f"paid into {note.account_number or '?'}, not the code's account"
-        return NotificationStatus.UNMATCHED, Outcome.UNMATCHED, code, why
+        return NotificationStatus.UNMATCHED, Outcome.UNMATCHED, code, REASON_WRONG_ACCOUNT
     outcome = _credit(note, resolved)
     return NotificationStatus.CREDITED, outcome, code, str(outcome)
 
@@ -154,7 +159,7 @@ def assign(notification_id: int, code: str, actor_id: int) -> Outcome:
     note = db.session.get(BankNotification, notification_id, populate_existing=True)
     result = _credit(note, resolved, actor_id=actor_id)
     note.status, note.payment_code = NotificationStatus.ASSIGNED, resolved.due.code
-    note.handled_by_id, note.note = actor_id, f"assigned by hand: {result}"
+    note.handled_by_id, note.note = actor_id, str(result)
     db.session.commit()
     return result
 

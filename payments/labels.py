@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from market.i18n import format_vnd
-from payments.models import NotificationStatus, Outcome, PaymentMethod
+from payments.models import Outcome, PaymentMethod
 from payments.targets import PaymentStatus, PayState
 
 METHODS = {
@@ -23,13 +23,11 @@ OUTCOMES = {
     Outcome.FAILED: _l("failed"),
 }
 
-NOTIFICATION_STATUSES = {
-    NotificationStatus.RECEIVED: _l("received"),
-    NotificationStatus.CREDITED: _l("credited"),
-    NotificationStatus.UNMATCHED: _l("unmatched"),
-    NotificationStatus.ASSIGNED: _l("assigned by hand"),
-    NotificationStatus.RETURNING: _l("to be returned"),
-    NotificationStatus.IGNORED: _l("ignored"),
+
+REASONS = {
+    "debit": _l("a debit, not a payment"),
+    "no_code": _l("no known payment code in the description"),
+    "wrong_account": _l("paid into another account than the code's"),
 }
 
 
@@ -41,6 +39,11 @@ def method_label(method: PaymentMethod | str | None) -> str:
 def outcome_label(outcome: Outcome | str | None) -> str:
     """A payment outcome in words."""
     return str(OUTCOMES.get(outcome, outcome or ""))  # type: ignore[call-overload]
+
+
+def reason_label(reason: str) -> str:
+    """Why a bank notification came to what it did, in words."""
+    return str(REASONS.get(reason) or OUTCOMES.get(reason) or reason)  # type: ignore[call-overload]
 
 
 def status_label(status: PaymentStatus) -> str:

@@ -19,7 +19,13 @@ from payments.forms import AssignForm, PayoutForm, PeriodForm, RefundForm, Retur
 from payments.labels import outcome_label
 from payments.ledger import outstanding_refund_due, refundable
 from payments.methods import METHODS
-from payments.models import BankNotification, EntryKind, LedgerEntry, NotificationStatus
+from payments.models import (
+    BankNotification,
+    EntryKind,
+    LedgerEntry,
+    NotificationStatus,
+    PaymentMethod,
+)
 from payments.payouts import record_payout
 from payments.refunds import refund_payment
 
@@ -151,7 +157,7 @@ def payout() -> ResponseReturnValue:
                 form.producer.data,
                 form.amount.data,
                 reference=form.reference.data,
-                method=form.method.data,
+                method=PaymentMethod(form.method.data),
                 note=form.note.data or "",
                 actor_id=current_user.id,
             )

@@ -31,11 +31,10 @@ WEBHOOK_SECRET = "whsec_test_offline"
 COLLECTION = BankAccount("970436", "1023456789", "HTX CHO QUE")
 
 
-@pytest.fixture
-def app_config(app_config: dict) -> dict:
-    """The shared test configuration with payments keys and a known collection account."""
+def with_payment_keys(config: dict) -> dict:
+    """A test configuration with payments keys and a known collection account."""
     return {
-        **app_config,
+        **config,
         "SEPAY_API_KEY": SEPAY_KEY,
         "CASSO_CHECKSUM_KEY": CASSO_KEY,
         "STRIPE_SECRET_KEY": "",
@@ -45,6 +44,12 @@ def app_config(app_config: dict) -> dict:
         "COLLECTION_HOLDER": COLLECTION.holder,
         "PAYMENT_CODE_PREFIX": "CQ",
     }
+
+
+@pytest.fixture
+def app_config(app_config: dict) -> dict:
+    """The shared test configuration with payments keys and a known collection account."""
+    return with_payment_keys(app_config)
 
 
 @dataclass
