@@ -30,13 +30,14 @@ def reprocess_command() -> None:
 def register(app: Flask) -> None:
     """Attach the payment pages, the webhooks (CSRF-exempt), template helpers and commands."""
     from market.extensions import csrf
-    from payments import labels, manager, views, webhooks
+    from payments import labels, manager, producer_views, views, webhooks
     from payments.codes import check_prefix
     from payments.stripe_gateway import card_payments_enabled
 
     check_prefix(app.config["PAYMENT_CODE_PREFIX"])
     app.register_blueprint(views.bp)
     app.register_blueprint(manager.bp)
+    app.register_blueprint(producer_views.bp)
     app.register_blueprint(webhooks.bp)
     csrf.exempt(webhooks.bp)
     app.jinja_env.globals.update(

@@ -83,6 +83,7 @@ def credit(
     after = replace(
         before,
         state=pay_state(due, paid),
+        amount_due=due.amount,
         paid=paid,
         refund_due=before.refund_due + flagged,
         parts_paid=before.parts_paid | {each.ref for each in earned},

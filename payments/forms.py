@@ -53,7 +53,7 @@ class AssignForm(FlaskForm):
 
 
 class ReturnForm(FlaskForm):
-    """Flag an unmatched transfer to be sent back (only the CSRF token)."""
+    """A one-button action: flag a transfer for return, confirm cash (only the CSRF token)."""
 
 
 class RefundForm(FlaskForm):

@@ -32,7 +32,7 @@ from payments.labels import status_label
 from payments.methods import ReturnUrls, VietQRInstructions
 from payments.models import PaymentMethod
 from payments.stripe_gateway import card_payments_enabled
-from payments.targets import PaymentStatus, PayState
+from payments.targets import PartDue, PaymentStatus, PayState
 
 logger = logging.getLogger(__name__)
 
@@ -52,11 +52,16 @@ class PaymentView:
     instructions: VietQRInstructions | None
     card_enabled: bool
     return_url: str | None
+    parts: tuple[PartDue, ...] = ()
 
     @property
     def is_open(self) -> bool:
         """True while something remains to pay."""
         return self.status.state in (PayState.UNPAID, PayState.PARTIAL)
+
+    def part(self, ref: str) -> PartDue | None:
+        """One part of the code, or None."""
+        return next((part for part in self.parts if part.ref == ref), None)
 
 
 def payment_token(code: str) -> str:
@@ -64,7 +69,8 @@ def payment_token(code: str) -> str:
     return URLSafeSerializer(current_app.secret_key, salt=TOKEN_SALT).dumps(code)
 
 
-def _code(token: str) -> str:
+def code_from_token(token: str) -> str:
+    """The payment code a token names; 404 for a forged or damaged token."""
     try:
         code = URLSafeSerializer(current_app.secret_key, salt=TOKEN_SALT).loads(token)
     except BadSignature:
@@ -86,11 +92,12 @@ def payment_view(code: str) -> PaymentView | None:
         label=status_label(details.status),
         instructions=details.instructions,
         card_enabled=card_payments_enabled(),
-        return_url=_same_site(details.due.return_url),
+        return_url=same_site(details.due.return_url),
+        parts=details.due.parts,
     )
 
 
-def _same_site(url: str | None) -> str | None:
+def same_site(url: str | None) -> str | None:
     """A target's return link, only if it stays on this site."""
     return url if url and safe_next_url(url) == url else None
 
@@ -98,7 +105,7 @@ def _same_site(url: str | None) -> str | None:
 @bp.get("/<token>")
 def pay(token: str) -> ResponseReturnValue:
     """The payment page of a code: QR, transfer details, card button and live status."""
-    view = payment_view(_code(token))
+    view = payment_view(code_from_token(token))
     if view is None:
         abort(404)
     card_result = request.args.get("the")
@@ -108,7 +115,7 @@ def pay(token: str) -> ResponseReturnValue:
 @bp.get("/<token>/trang-thai")
 def status(token: str) -> ResponseReturnValue:
     """The code's state as a tiny JSON for the page's polling script."""
-    current = services.payment_status(_code(token))
+    current = services.payment_status(code_from_token(token))
     if current is None:
         abort(404)
     response = jsonify(
@@ -125,20 +132,20 @@ def status(token: str) -> ResponseReturnValue:
 @bp.get("/<token>/qr.png")
 def qr_png(token: str) -> ResponseReturnValue:
     """The VietQR for what remains to pay, as PNG."""
-    return _qr_response(_code(token), "png")
+    return _qr_response(code_from_token(token), "png")
 
 
 @bp.get("/<token>/qr.svg")
 def qr_svg(token: str) -> ResponseReturnValue:
     """The VietQR for what remains to pay, as SVG."""
-    return _qr_response(_code(token), "svg")
+    return _qr_response(code_from_token(token), "svg")
 
 
 @bp.post("/<token>/the")
 @limiter.limit("10 per minute")
 def pay_by_card(token: str) -> ResponseReturnValue:
     """Open a Stripe Checkout Session for what remains and send the shopper there."""
-    code = _code(token)
+    code = code_from_token(token)
     page = url_for("payments.pay", token=token, _external=True)
     urls = ReturnUrls(
         success=f"{page}?the=xong", cancel=f"{page}?the=huy", locale=str(get_locale())
