@@ -18,6 +18,7 @@ FEATURE_PACKAGES = (
     "catalog",
     "catalog.workspace",
     "orders",
+    "payments",
     "market.demo",
 )
 

@@ -1,0 +1,63 @@
+"""Payment words for people: methods, outcomes and states, in the current language."""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from market.i18n import format_vnd
+from payments.models import Outcome, PaymentMethod
+from payments.targets import PaymentStatus, PayState
+
+METHODS = {
+    PaymentMethod.BANK_TRANSFER: _l("Bank transfer (VietQR)"),
+    PaymentMethod.CARD: _l("Card"),
+    PaymentMethod.CASH: _l("Cash"),
+}
+
+OUTCOMES = {
+    Outcome.EXACT: _l("paid exactly"),
+    Outcome.PARTIAL: _l("paid in part"),
+    Outcome.OVERPAID: _l("overpaid"),
+    Outcome.LATE: _l("paid late"),
+    Outcome.UNMATCHED: _l("unmatched"),
+    Outcome.IGNORED: _l("ignored"),
+    Outcome.FAILED: _l("failed"),
+}
+
+
+REASONS = {
+    "debit": _l("a debit, not a payment"),
+    "no_code": _l("no known payment code in the description"),
+    "wrong_account": _l("paid into another account than the code's"),
+}
+
+
+def method_label(method: PaymentMethod | str | None) -> str:
+    """A payment method in words."""
+    return str(METHODS.get(method, method or ""))  # type: ignore[call-overload]
+
+
+def outcome_label(outcome: Outcome | str | None) -> str:
+    """A payment outcome in words."""
+    return str(OUTCOMES.get(outcome, outcome or ""))  # type: ignore[call-overload]
+
+
+def reason_label(reason: str) -> str:
+    """Why a bank notification came to what it did, in words."""
+    return str(REASONS.get(reason) or OUTCOMES.get(reason) or reason)  # type: ignore[call-overload]
+
+
+def status_label(status: PaymentStatus) -> str:
+    """A code's payment state in words for shoppers, sellers and managers."""
+    if status.state == PayState.PAID:
+        return _("Paid")
+    if status.state == PayState.PARTIAL:
+        return _(
+            "Partly paid: %(paid)s of %(due)s",
+            paid=format_vnd(status.paid),
+            due=format_vnd(status.amount_due),
+        )
+    if status.state == PayState.EXPIRED:
+        return _("Expired")
+    if status.state == PayState.CANCELLED:
+        return _("Cancelled")
+    return _("Waiting for payment")
