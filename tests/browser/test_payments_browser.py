@@ -1,15 +1,12 @@
 """In a real Chromium, a shopper's payment page turns to paid by itself once a verified
 notification (bank transfer) or a signed Stripe event (card) arrives — without reloading."""
 
-import threading
-from collections.abc import Iterator
-
 import pytest
 from flask import Flask
-from playwright.sync_api import Page, expect, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import Page, expect
 
 from payments.targets import register_target
+from tests.browser.conftest import LiveServer
 from tests.payments.conftest import (
     FakeTarget,
     paid_session,
@@ -23,20 +20,10 @@ from tests.payments.conftest import (
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
 
 @pytest.fixture
 def app_config(app_config: dict) -> dict:
-    """Payments keys and a known collection account."""
+    """Payments keys and a known collection account (CSRF stays on, as in the folder)."""
     return with_payment_keys(app_config)
 
 
@@ -49,25 +36,9 @@ def target(app: Flask) -> FakeTarget:
 
 
 @pytest.fixture
-def live_url(app: Flask) -> Iterator[str]:
-    """The app served on a free local port from a thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join()
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    """A phone-sized page in Debian's Chromium."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser.new_page(viewport={"width": 360, "height": 740})
-        browser.close()
+def live_url(live_server: LiveServer) -> str:
+    """The shared live server's base URL."""
+    return live_server.url
 
 
 def open_payment(page: Page, live_url: str, signed: str) -> None:
