@@ -153,7 +153,8 @@ def _product_ids(session: so.Session, rows: Iterable[sa.Row]) -> set[int]:
     return products
 
 
-def _write(session: so.Session, writer: IndexWriter, product_ids: Iterable[int]) -> int:
+def write_products(session: so.Session, writer: IndexWriter, product_ids: Iterable[int]) -> int:
+    """Put the current state of these products to the index (or remove the missing)."""
     paths, today, written = CategoryPaths(session), local_today(), 0
     for chunk in _batched(sorted(product_ids), BATCH):
         products = session.scalars(
@@ -213,7 +214,7 @@ def apply_pending(limit: int = 500) -> int:
                 .order_by(SearchOutbox.id)
                 .limit(limit)
             ).all()
-            _write(session, writer, _product_ids(session, rows))
+            write_products(session, writer, _product_ids(session, rows))
             writer.commit()
         except BaseException:
             writer.cancel()
@@ -237,7 +238,7 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
             applied = list(session.scalars(sa.select(SearchOutbox.id)))
             ids = list(session.scalars(sa.select(Product.id).order_by(Product.id)))
             for chunk in _batched(ids, BATCH):
-                _write(session, writer, chunk)
+                write_products(session, writer, chunk)
                 if progress is not None:
                     progress(len(chunk))
             writer.commit()
@@ -339,5 +340,6 @@ def sync_before_search(app: Flask) -> None:
         return
     try:
         apply_pending(limit=500)
-    except sa.exc.OperationalError:
+    except Exception:
+        # The search still answers from the index as it is; the outbox keeps the changes.
         logger.exception("Could not apply search index changes before a search.")

@@ -228,11 +228,15 @@ class WhooshBackend:
         lock = storage.lock("CREATE")
         lock.acquire(blocking=True)
         try:
-            if index.exists_in(str(self.directory), indexname=INDEX_NAME):
-                try:
-                    return index.open_dir(str(self.directory), indexname=INDEX_NAME)
-                except Exception:
-                    logger.exception("The search index is damaged; starting a new one.")
+            try:
+                ix = index.open_dir(str(self.directory), indexname=INDEX_NAME)
+                ix.doc_count()  # reads the table of contents and every segment header
+                return ix
+            except index.EmptyIndexError:
+                pass
+            except Exception as error:
+                # No traceback kept: Whoosh leaves the damaged file open in its frames.
+                logger.error("The search index is damaged (%s); starting a new one.", str(error))
             ix = index.create_in(str(self.directory), build_schema(), indexname=INDEX_NAME)
             (self.directory / FILL_MARKER).touch()
             logger.warning("Created an empty search index in %s.", self.directory)
@@ -251,16 +255,27 @@ class WhooshBackend:
 
     def _searcher(self) -> Searcher:
         searcher = getattr(self._local, "searcher", None)
+        if searcher is not None and not searcher.up_to_date():
+            # Not Searcher.refresh(): it reuses readers of unchanged segments and so misses
+            # documents a later commit deleted from them (an updated product would show twice).
+            searcher.close()
+            searcher = None
         if searcher is None:
-            searcher = self._index().searcher()
-        elif not searcher.up_to_date():
-            try:
-                searcher = searcher.refresh()
-            except OSError:
-                # A commit may have removed merged segment files we were about to open.
-                searcher = self._index().searcher()
-        self._local.searcher = searcher
+            searcher = self._open_searcher()
+            self._local.searcher = searcher
         return searcher
+
+    def _open_searcher(self) -> Searcher:
+        try:
+            return self._index().searcher()
+        except OSError:
+            # A commit may have removed merged segment files while we read its table of contents.
+            return self._index().searcher()
+        except Exception as error:
+            logger.error("The search index could not be read (%s); checking it again.", str(error))
+            with self._open_lock:
+                self._ix = None
+            return self._index().searcher()
 
     # -- the interface ---------------------------------------------------------------------
 

@@ -4,17 +4,19 @@ On SQLite the search tests run against Whoosh; with TEST_DATABASE_URL (PostgreSQ
 against Whoosh and the PostgreSQL backend, so both pass the same relevance table.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from catalog.categories import sync_categories
 from catalog.models import Certification, ProducerStatus, ProductStatus
+from market import create_app
 from market.extensions import db
 from tests import factories
-from tests.conftest import TEST_DATABASE_URL
+from tests.conftest import TEST_DATABASE_URL, _empty_tables, _test_config
 
 BACKENDS = ["whoosh", "postgres"] if TEST_DATABASE_URL else ["whoosh"]
 
@@ -130,43 +132,69 @@ ITEMS = [
 ]
 
 
+def build_catalog() -> dict[str, int]:
+    """Commit the fixed catalog; product name -> id."""
+    makers = {
+        key: factories.producer(
+            name=m.name, district_code=m.district, commune_code=m.commune, status=m.status
+        )
+        for key, m in MAKERS.items()
+    }
+    ids = {}
+    for item in ITEMS:
+        product = factories.product(
+            makers[item.maker],
+            name=item.name,
+            price=item.price,
+            stock=item.stock,
+            status=item.status,
+            category_code=item.category,
+            description=item.description,
+        )
+        if item.certs:
+            product.certifications = list(item.certs)
+            db.session.commit()
+        if item.stars:
+            factories.recognition(product, stars=item.stars)
+        ids[item.name] = product.id
+    return ids
+
+
 @pytest.fixture
 def catalog(app: Flask) -> dict[str, int]:
-    """The fixed catalog, committed; product name -> id."""
+    """The fixed catalog in this test's database."""
     with app.app_context():
-        makers = {
-            key: factories.producer(
-                name=m.name, district_code=m.district, commune_code=m.commune, status=m.status
-            )
-            for key, m in MAKERS.items()
-        }
-        ids = {}
-        for item in ITEMS:
-            product = factories.product(
-                makers[item.maker],
-                name=item.name,
-                price=item.price,
-                stock=item.stock,
-                status=item.status,
-                category_code=item.category,
-                description=item.description,
-            )
-            if item.certs:
-                product.certifications = list(item.certs)
-                db.session.commit()
-            if item.stars:
-                factories.recognition(product, stars=item.stars)
-            ids[item.name] = product.id
-        return ids
+        return build_catalog()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def shared_catalog(
+    request: pytest.FixtureRequest,
+    _schema: None,
+    database_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[FlaskClient, dict[str, int]]]:
+    """One fixed catalog for a module of read-only tests: a client and the product ids."""
+    config = _test_config(database_url, tmp_path_factory.mktemp("catalog"))
+    application = create_app({**config, "SEARCH_BACKEND": request.param})
+    with application.app_context():
+        _empty_tables()
+        sync_categories()
+        ids = build_catalog()
+    yield application.test_client(), ids
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def api_ids(client: FlaskClient, q: str = "", **params: object) -> list[int]:
+    """Search through the API and return the ids in ranked order."""
+    response = client.get("/api/v1/products", query_string={"q": q, "per_page": 60, **params})
+    assert response.status_code == 200, response.json
+    return [item["id"] for item in response.json["items"]]
 
 
 @pytest.fixture
 def search_ids(client: FlaskClient) -> Callable[..., list[int]]:
-    """Run a search through the API and return the ids in ranked order."""
-
-    def run(q: str = "", **params: object) -> list[int]:
-        response = client.get("/api/v1/products", query_string={"q": q, "per_page": 60, **params})
-        assert response.status_code == 200, response.json
-        return [item["id"] for item in response.json["items"]]
-
-    return run
+    """Search this test's catalog through the API; ids in ranked order."""
+    return lambda q="", **params: api_ids(client, q, **params)
