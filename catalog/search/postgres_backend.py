@@ -7,6 +7,7 @@ stock are always current; only the text waits for the outbox.
 """
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import date
 
 import sqlalchemy as sa
@@ -77,8 +78,9 @@ def _score(plan: QueryPlan) -> sa.ColumnElement[float]:
     return sum(parts[1:], parts[0])
 
 
-def _matched(plan: QueryPlan, filters: ListingFilters, today: date) -> sa.Select:
-    query = listing.filtered_products(filters, today)
+def _matched(plan: QueryPlan, filters: ListingFilters, today: date, sort: str) -> sa.Select:
+    order = sort if sort in listing.SORTS else "newest"
+    query = listing.filtered_products(replace(filters, sort=order), today)
     if plan.groups:
         query = query.join(SearchDocument, SearchDocument.product_id == Product.id).where(
             *(sa.or_(*_matches(SearchDocument.text_folded, g)) for g in plan.groups)
@@ -183,7 +185,7 @@ class PostgresBackend:
     def search(self, request: SearchRequest, plan: QueryPlan) -> SearchResult:
         """Match in SQL, filter and sort with the catalog's own query, count facets in SQL."""
         today = local_today()
-        query = _matched(plan, request.filters, today)
+        query = _matched(plan, request.filters, today, request.sort)
         if request.sort == "relevance" and plan.groups:
             query = query.order_by(None).order_by(
                 _score(plan).desc(), Product.created_at.desc(), Product.id.desc()
@@ -204,7 +206,7 @@ class PostgresBackend:
             active = request.active_facets()
             for name in FACETS:
                 filters = request.without(name) if name in active else request.filters
-                self._count(facets, name, _matched(plan, filters, today), today)
+                self._count(facets, name, _matched(plan, filters, today, "newest"), today)
         return SearchResult(ids=ids, total=total, plan=plan, facets=facets)
 
     def _count(self, facets: Facets, name: str, matched: sa.Select, today: date) -> None:
