@@ -18,6 +18,16 @@ PRICE_BUCKETS: tuple[tuple[int, int | None], ...] = (
     (200_000, 499_999),
     (500_000, None),
 )
+
+
+def price_band(price: int) -> int:
+    """The index of the price facet bucket ``price`` falls in."""
+    return next(
+        (i for i, (_low, high) in enumerate(PRICE_BUCKETS) if high is None or price <= high),
+        len(PRICE_BUCKETS) - 1,
+    )
+
+
 FACETS = ("group", "district", "stars", "cert", "price", "in_stock")
 
 # Ranking weights both backends use: a match in the product name counts most; producer,
@@ -82,7 +92,10 @@ class Facets:
 
 @dataclass
 class SearchResult:
-    """One page of product ids in ranked order, the total, and the facet counts."""
+    """One page of product ids in ranked order, the total, and the facet counts.
+
+    Without facets (suggestions, probes) a backend may count only the hits it ranked.
+    """
 
     ids: list[int]
     total: int

@@ -52,8 +52,8 @@ class ProductDocument:
 
     @property
     def exact(self) -> str:
-        """The short fields with their tones, to rank exact-tone matches first."""
-        return " ".join((self.name, self.meta))
+        """Name, producer and place with their tones, to rank exact-tone matches first."""
+        return " ".join((self.name, self.producer, self.places))
 
 
 class CategoryPaths:
@@ -94,7 +94,10 @@ def build_document(product: Product, paths: CategoryPaths, today: date) -> Produ
         public=product.is_public,
         name=nfc(product.name),
         producer=nfc(product.producer.name),
-        categories=nfc(" ".join(f"{c.name_vi} {c.name_en}" for c in chain)),
+        # The leaf and the top group name the product; the middle level only adds noise.
+        categories=nfc(
+            " ".join(f"{c.name_vi} {c.name_en}" for c in dict.fromkeys(chain[:1] + chain[-1:]))
+        ),
         places=nfc(_place_names(product.producer.district_code, product.producer.commune_code)),
         certifications=" ".join(CERTIFICATION_WORDS[Certification(c)] for c in codes),
         description=nfc(product.description or ""),

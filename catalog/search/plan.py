@@ -4,8 +4,8 @@ Both backends match the same plan, so they agree on what a query means. A word t
 knows is taken as typed. An unknown word of four letters or more may be one edit away from a
 known word (a letter missing, extra, wrong, or two neighbours swapped — a swap counts as one
 edit here, unlike Levenshtein); an unknown three-letter word only by a swap. Shorter words are
-never corrected, so short syllables are not drowned in false matches. The last word may also be
-the start of a longer word (search as you type).
+never corrected, so short syllables are not drowned in false matches. An unfinished last word
+may also be the start of a longer word (search as you type).
 """
 
 from collections.abc import Collection
@@ -17,6 +17,7 @@ from catalog.search.text import fold, has_diacritics, words
 ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 MAX_WORDS = 10
 MAX_CORRECTIONS = 4
+SHORT_PREFIX = 3
 
 
 class Vocabulary(Protocol):
@@ -38,6 +39,12 @@ class TermGroup:
     known: bool
     corrections: tuple[str, ...] = ()
     prefix: bool = False
+
+    @property
+    def short_prefix(self) -> bool:
+        """A one- or two-letter word start: matched in product names only (what suggestions
+        show), which keeps its expansion to a few words."""
+        return self.prefix and len(self.word) < SHORT_PREFIX
 
     @property
     def toned(self) -> str | None:
@@ -108,8 +115,14 @@ def plan_query(
     vocabulary: Vocabulary,
     prefix_last: bool = True,
     min_prefix: int = 3,
+    prefix_known: bool = False,
 ) -> QueryPlan:
-    """Plan ``text`` against the words the index knows."""
+    """Plan ``text`` against the words the index knows.
+
+    The last word is also a word start when ``prefix_last`` and it has ``min_prefix`` letters,
+    unless the index knows it as a whole word (then the shopper has finished typing it);
+    ``prefix_known`` extends known last words too, as suggestions do while typing.
+    """
     typed = words(text)[:MAX_WORDS]
     folded = [fold(word) for word in typed]
     known = vocabulary.known_words(set(folded)) if folded else set()
@@ -135,7 +148,10 @@ def plan_query(
                 word=word,
                 known=is_known,
                 corrections=corrections,
-                prefix=prefix_last and is_last and len(word) >= min_prefix,
+                prefix=prefix_last
+                and is_last
+                and len(word) >= min_prefix
+                and (prefix_known or not is_known),
             )
         )
     return QueryPlan(tuple(groups))

@@ -51,14 +51,15 @@ def _matches(column: sa.ColumnElement[str], group: TermGroup) -> list[sa.ColumnE
     clauses = [column.like(f"% {group.word} %")]
     clauses += [column.like(f"% {c} %") for c in group.corrections]
     if group.prefix:
-        clauses.append(column.like(f"% {group.word}%"))
+        where = SearchDocument.name_folded if group.short_prefix else column
+        clauses.append(where.like(f"% {group.word}%"))
     return clauses
 
 
 def _weighted(column: sa.ColumnElement[str], group: TermGroup, weight: float) -> sa.Case:
     whens = [(column.like(f"% {group.word} %"), weight)]
     whens += [(column.like(f"% {c} %"), weight * CORRECTION) for c in group.corrections]
-    if group.prefix:
+    if group.prefix and (column is SearchDocument.name_folded or not group.short_prefix):
         whens.append((column.like(f"% {group.word}%"), weight * PREFIX))
     return sa.case(*whens, else_=0.0)
 

@@ -93,7 +93,7 @@ def suggest(text: str) -> tuple[QueryPlan, list[Product]]:
     """Products whose words start as the shopper types, best first."""
     indexing.sync_before_search(current_app._get_current_object())
     backend = indexing.backend()
-    plan = plan_query(text, backend, min_prefix=1)
+    plan = plan_query(text, backend, min_prefix=1, prefix_known=True)
     if not plan.groups:
         return plan, []
     request = SearchRequest(text=text, per_page=SUGGESTIONS, facets=False)

@@ -13,13 +13,13 @@ from pathlib import Path
 import sqlalchemy.orm as so
 from whoosh import index, query, sorting
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, Token
-from whoosh.fields import ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, SegmentWriter
 
-from catalog.listing import ListingFilters
 from catalog.search.backend import (
     CORRECTION,
     FACETS,
@@ -27,16 +27,17 @@ from catalog.search.backend import (
     NAME,
     PHRASE,
     PREFIX,
-    PRICE_BUCKETS,
     TONE,
     Facets,
     IndexBusy,
     SearchRequest,
     SearchResult,
+    price_band,
 )
 from catalog.search.documents import ProductDocument
 from catalog.search.plan import QueryPlan, TermGroup
 from catalog.search.text import WORD, fold
+from catalog.search.whoosh_facets import FacetMasks, forget_segments, to_set
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +60,11 @@ def build_schema() -> Schema:
     """Folded text fields to match, an accented one to rank tones, and filter columns."""
     folded = RegexTokenizer(WORD.pattern) | LowercaseFilter() | FoldFilter()
     toned = RegexTokenizer(WORD.pattern) | LowercaseFilter()
+    # Every indexed term of a field without lengths costs Whoosh a file-existence check at
+    # commit, so sort-only values are columns (no terms) and the price has few numeric tiers.
     return Schema(
         id=ID(stored=True, unique=True),
-        rank=NUMERIC(int, bits=64, sortable=True),
+        rank=COLUMN(NumericColumn("q")),
         name=TEXT(analyzer=folded, phrase=True),
         meta=TEXT(analyzer=folded, phrase=False),
         text=TEXT(analyzer=folded, phrase=False),
@@ -69,11 +72,12 @@ def build_schema() -> Schema:
         category=KEYWORD,
         group=ID(sortable=True),
         district=ID(sortable=True),
-        stars=NUMERIC(int, sortable=True),
+        stars=ID(sortable=True),
         cert=KEYWORD,
-        price=NUMERIC(int, bits=64, sortable=True),
+        price=NUMERIC(int, bits=64, shift_step=16, sortable=True),
+        price_band=ID(sortable=True),
         in_stock=ID(sortable=True),
-        created=NUMERIC(int, bits=64, sortable=True),
+        created=COLUMN(NumericColumn("q")),
     )
 
 
@@ -88,9 +92,10 @@ def _fields(doc: ProductDocument) -> dict[str, object]:
         "category": " ".join(str(c) for c in doc.category_ids),
         "group": str(doc.group_id),
         "district": doc.district_code,
-        "stars": doc.stars,
+        "stars": str(doc.stars),
         "cert": " ".join(doc.cert_codes),
         "price": doc.price,
+        "price_band": str(price_band(doc.price)),
         "in_stock": "1" if doc.in_stock else "0",
         "created": int(doc.created_at.timestamp() * 1_000_000),
     }
@@ -99,16 +104,25 @@ def _fields(doc: ProductDocument) -> dict[str, object]:
 def _alternatives(field: str, group: TermGroup, weight: float) -> list[query.Query]:
     clauses: list[query.Query] = [query.Term(field, group.word, boost=weight)]
     clauses += [query.Term(field, c, boost=weight * CORRECTION) for c in group.corrections]
-    if group.prefix:
+    if group.prefix and (field == "name" or not group.short_prefix):
         clauses.append(query.Prefix(field, group.word, boost=weight * PREFIX))
+    elif group.prefix and field == "text":
+        clauses.append(query.Prefix("name", group.word, boost=weight * PREFIX))
     return clauses
 
 
-def build_query(plan: QueryPlan) -> query.Query:
-    """Every group must match in "text"; name, meta, tones and phrase add to the score."""
+def matching_query(plan: QueryPlan) -> query.Query:
+    """What a document must hold: every group's word (or fix, or extension) in "text"."""
     if not plan.groups:
         return query.Every()
-    required = query.And([query.Or(_alternatives("text", g, 1.0)) for g in plan.groups])
+    return query.And([query.Or(_alternatives("text", g, 1.0)) for g in plan.groups])
+
+
+def build_query(plan: QueryPlan) -> query.Query:
+    """The matching query, with name, meta, tones and phrase adding to the score."""
+    required = matching_query(plan)
+    if not plan.groups:
+        return required
     ranking: list[query.Query] = []
     for group in plan.groups:
         ranking += _alternatives("name", group, NAME)
@@ -118,35 +132,6 @@ def build_query(plan: QueryPlan) -> query.Query:
     if len(plan.groups) > 1:
         ranking.append(query.Phrase("name", [g.word for g in plan.groups], boost=PHRASE))
     return query.AndMaybe(required, query.Or(ranking))
-
-
-def filter_query(filters: ListingFilters) -> query.Query | None:
-    """The catalog listing's filters as a Whoosh filter (same meaning as the SQL)."""
-    parts: list[query.Query] = []
-    if filters.category is not None:
-        parts.append(query.Term("category", str(filters.category.id)))
-    if filters.district is not None:
-        parts.append(query.Term("district", filters.district.code))
-    if filters.min_stars is not None:
-        parts.append(query.NumericRange("stars", filters.min_stars, None))
-    if filters.certification is not None:
-        parts.append(query.Term("cert", filters.certification.value))
-    if filters.price_min is not None or filters.price_max is not None:
-        parts.append(query.NumericRange("price", filters.price_min, filters.price_max))
-    if filters.in_stock:
-        parts.append(query.Term("in_stock", "1"))
-    return query.And(parts) if parts else None
-
-
-def _facet(name: str) -> sorting.FacetType:
-    if name == "cert":
-        codes = ("vietgap", "globalgap", "organic")
-        return sorting.QueryFacet({c: query.Term("cert", c) for c in codes}, allow_overlap=True)
-    if name == "price":
-        return sorting.QueryFacet(
-            {i: query.NumericRange("price", lo, hi) for i, (lo, hi) in enumerate(PRICE_BUCKETS)}
-        )
-    return sorting.FieldFacet(name)
 
 
 def _sort(request: SearchRequest) -> list[sorting.FacetType] | None:
@@ -161,12 +146,15 @@ def _sort(request: SearchRequest) -> list[sorting.FacetType] | None:
     }[request.sort]
 
 
-def _store(groups: dict, facets: Facets, name: str) -> None:
-    counts = {key: value for key, value in groups.items() if key is not None}
-    if name == "group":
-        facets.group = {int(k): v for k, v in counts.items()}
-    elif name == "in_stock":
+# The index field behind each facet.
+FACET_FIELDS = {name: name for name in FACETS} | {"price": "price_band"}
+
+
+def _store(counts: dict[str, int], facets: Facets, name: str) -> None:
+    if name == "in_stock":
         facets.in_stock = {k == "1": v for k, v in counts.items()}
+    elif name in ("group", "stars", "price"):
+        setattr(facets, name, {int(k): v for k, v in counts.items()})
     else:
         setattr(facets, name, counts)
 
@@ -256,6 +244,7 @@ class WhooshBackend:
     def _searcher(self) -> Searcher:
         searcher = getattr(self._local, "searcher", None)
         if searcher is not None and not searcher.up_to_date():
+            self._local.masks = None
             # Not Searcher.refresh(): it reuses readers of unchanged segments and so misses
             # documents a later commit deleted from them (an updated product would show twice).
             searcher.close()
@@ -300,39 +289,62 @@ class WhooshBackend:
         reader = self._searcher().reader()
         return {word: reader.doc_frequency("text", word) for word in words}
 
-    def search(self, request: SearchRequest, plan: QueryPlan) -> SearchResult:
-        """Match, filter, count facets, sort and page with Whoosh."""
+    def _masks(self) -> FacetMasks:
         searcher = self._searcher()
-        q = build_query(plan)
-        active = request.active_facets() if request.facets else []
-        grouped = {n: _facet(n) for n in FACETS if request.facets and n not in active}
-        results = searcher.search(
-            q,
-            filter=filter_query(request.filters),
+        masks = getattr(self._local, "masks", None)
+        if masks is None or masks.searcher is not searcher:
+            masks = FacetMasks(searcher)
+            self._local.masks = masks
+            forget_segments(
+                {
+                    (sub.reader().segment().segment_id(), sub.reader().segment().deleted_count())
+                    for sub, _offset in searcher.leaf_searchers()
+                }
+            )
+        return masks
+
+    def search(self, request: SearchRequest, plan: QueryPlan) -> SearchResult:
+        """Match and filter as bitmasks, count facets, then rank the page with Whoosh."""
+        if not request.facets and not request.filters.active:
+            return self._quick(request, plan)
+        masks = self._masks()
+        matched = masks.matching(matching_query(plan) if plan.groups else None)
+        filtered = matched & masks.filtered(request.filters)
+        total = filtered.bit_count()
+        facets = None
+        if request.facets:
+            facets = Facets()
+            active = request.active_facets()
+            for name in FACETS:
+                base = (
+                    matched & masks.filtered(request.without(name)) if name in active else filtered
+                )
+                _store(masks.counts(base, FACET_FIELDS[name]), facets, name)
+        ids: list[int] = []
+        start = (request.page - 1) * request.per_page
+        if total > start:
+            results = masks.searcher.search(
+                build_query(plan),
+                filter=None if filtered == matched else to_set(filtered),
+                limit=request.page * request.per_page,
+                sortedby=_sort(request),
+                terms=False,
+            )
+            ids = [int(hit["id"]) for hit in results[start : start + request.per_page]]
+        return SearchResult(ids=ids, total=total, plan=plan, facets=facets)
+
+    def _quick(self, request: SearchRequest, plan: QueryPlan) -> SearchResult:
+        """Suggestions and probes: one ranked pass, no facets; the total may count only hits."""
+        results = self._searcher().search(
+            build_query(plan),
             limit=request.page * request.per_page,
             sortedby=_sort(request),
-            groupedby=grouped or None,
-            maptype=sorting.Count,
             terms=False,
         )
         start = (request.page - 1) * request.per_page
         ids = [int(hit["id"]) for hit in results[start : start + request.per_page]]
-        facets = None
-        if request.facets:
-            facets = Facets()
-            for name in grouped:
-                _store(results.groups(name), facets, name)
-            for name in active:
-                other = searcher.search(
-                    q,
-                    filter=filter_query(request.without(name)),
-                    limit=1,
-                    groupedby={name: _facet(name)},
-                    maptype=sorting.Count,
-                    terms=False,
-                )
-                _store(other.groups(name), facets, name)
-        return SearchResult(ids=ids, total=len(results), plan=plan, facets=facets)
+        total = len(results) if results.has_exact_length() else results.scored_length()
+        return SearchResult(ids=ids, total=total, plan=plan)
 
     def document_count(self) -> int:
         """How many products the index holds."""
@@ -344,3 +356,4 @@ class WhooshBackend:
         if searcher is not None:
             searcher.close()
             self._local.searcher = None
+            self._local.masks = None

@@ -113,11 +113,16 @@ def test_short_and_known_words_are_never_corrected() -> None:
     assert plan.corrected is None
 
 
-def test_only_the_last_word_is_a_prefix_and_only_from_three_letters() -> None:
+def test_only_an_unfinished_last_word_is_a_prefix_and_only_from_three_letters() -> None:
     plan = plan_query("cam san", VOCABULARY)
     assert [g.prefix for g in plan.groups] == [False, True]
     assert not plan_query("cam sa", VOCABULARY).groups[1].prefix
     assert plan_query("cam s", VOCABULARY, min_prefix=1).groups[1].prefix
+
+
+def test_a_finished_last_word_is_a_prefix_only_while_typing() -> None:
+    assert not plan_query("mat ong", VOCABULARY).groups[1].prefix
+    assert plan_query("mat ong", VOCABULARY, min_prefix=1, prefix_known=True).groups[1].prefix
 
 
 def test_tones_typed_are_kept_for_ranking() -> None:

@@ -1,0 +1,1 @@
+"""Benchmarks: bounded, reproducible measurements kept out of the test suite."""
