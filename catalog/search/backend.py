@@ -138,3 +138,9 @@ class SearchBackend(Protocol):
 
     def document_count(self) -> int:
         """How many products the index holds."""
+
+    def needs_fill(self) -> bool:
+        """True when the index starts empty and every product must be queued."""
+
+    def filled(self) -> None:
+        """Record that every product has been queued or indexed."""

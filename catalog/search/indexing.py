@@ -153,18 +153,16 @@ def _product_ids(session: so.Session, rows: Iterable[sa.Row]) -> set[int]:
     return products
 
 
-def write_products(session: so.Session, writer: IndexWriter, product_ids: Iterable[int]) -> int:
+def write_products(session: so.Session, writer: IndexWriter, product_ids: Iterable[int]) -> None:
     """Put the current state of these products to the index (or remove the missing)."""
-    paths, today, written = CategoryPaths(session), local_today(), 0
+    paths, today = CategoryPaths(session), local_today()
     for chunk in _batched(sorted(product_ids), BATCH):
         products = session.scalars(
             sa.select(Product).where(Product.id.in_(chunk)).options(*document_load_options())
         ).all()
         writer.put([build_document(p, paths, today) for p in products])
         writer.remove(set(chunk) - {p.id for p in products})
-        written += len(chunk)
         session.expunge_all()
-    return written
 
 
 def pending_count() -> int:
@@ -188,8 +186,7 @@ def enqueue_all(session: so.Session) -> None:
 
 
 def _fill_if_new(engine_backend: SearchBackend) -> None:
-    needs_fill = getattr(engine_backend, "needs_fill", None)
-    if needs_fill is not None and needs_fill():
+    if engine_backend.needs_fill():
         with so.Session(db.engine) as session:
             enqueue_all(session)
             session.commit()
@@ -247,9 +244,7 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
             raise
         _delete_rows(session, applied)
         session.commit()
-    filled = getattr(engine_backend, "filled", None)
-    if filled is not None:
-        filled()
+    engine_backend.filled()
     return len(ids)
 
 

@@ -162,6 +162,9 @@ class PostgresBackend:
 
     name = "postgres"
 
+    def __init__(self) -> None:
+        self._filled = False
+
     def writer(self, session: so.Session, rebuild: bool = False) -> _Writer:
         """Take the advisory writer lock for this transaction (a rebuild waits for it)."""
         if rebuild:
@@ -244,6 +247,19 @@ class PostgresBackend:
             facets.in_stock = {bool(k): v for k, v in counts.items()}
         else:
             setattr(facets, name, counts)
+
+    def needs_fill(self) -> bool:
+        """True while no product has index rows but products exist (say, a switch from Whoosh)."""
+        if not self._filled:
+            has_rows = db.session.scalar(sa.select(SearchDocument.product_id).limit(1))
+            self._filled = (
+                has_rows is not None or db.session.scalar(sa.select(Product.id).limit(1)) is None
+            )
+        return not self._filled
+
+    def filled(self) -> None:
+        """Every product has been queued."""
+        self._filled = True
 
     def document_count(self) -> int:
         """How many public products have index rows."""

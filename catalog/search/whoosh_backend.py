@@ -37,7 +37,7 @@ from catalog.search.backend import (
 from catalog.search.documents import ProductDocument
 from catalog.search.plan import QueryPlan, TermGroup
 from catalog.search.text import WORD, fold
-from catalog.search.whoosh_facets import FacetMasks, forget_segments, to_set
+from catalog.search.whoosh_facets import FacetMasks, forget_segments, segment_key, to_set
 
 logger = logging.getLogger(__name__)
 
@@ -295,12 +295,7 @@ class WhooshBackend:
         if masks is None or masks.searcher is not searcher:
             masks = FacetMasks(searcher)
             self._local.masks = masks
-            forget_segments(
-                {
-                    (sub.reader().segment().segment_id(), sub.reader().segment().deleted_count())
-                    for sub, _offset in searcher.leaf_searchers()
-                }
-            )
+            forget_segments({segment_key(sub.reader()) for sub, _ in searcher.leaf_searchers()})
         return masks
 
     def search(self, request: SearchRequest, plan: QueryPlan) -> SearchResult:

@@ -45,9 +45,16 @@ def to_set(mask: int) -> set[int]:
     return found
 
 
-def _segment_masks(reader: object) -> dict[str, dict[str, int]]:
+def segment_key(reader: object) -> tuple[str, int] | None:
+    """A segment's identity and deletions (its masks change with either); None when empty."""
     segment = reader.segment()
-    key = (segment.segment_id(), segment.deleted_count())
+    return None if segment is None else (segment.segment_id(), segment.deleted_count())
+
+
+def _segment_masks(reader: object) -> dict[str, dict[str, int]]:
+    key = segment_key(reader)
+    if key is None:
+        return {field: {} for field in FIELDS}
     with _segment_lock:
         cached = _segment_cache.get(key)
     if cached is not None:
@@ -128,7 +135,7 @@ class FacetMasks:
         return found
 
 
-def forget_segments(live: set[tuple[str, int]]) -> None:
+def forget_segments(live: set[tuple[str, int] | None]) -> None:
     """Drop cached masks of segments no searcher uses any more."""
     with _segment_lock:
         for key in set(_segment_cache) - live:
