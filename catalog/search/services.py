@@ -12,6 +12,7 @@ from catalog.search.backend import Facets, SearchRequest
 from catalog.search.plan import QueryPlan, plan_query
 from catalog.search.text import Segment, accented_form, highlight
 from catalog.storefront import _card_options
+from catalog.templating import district_name
 from market.extensions import db
 
 SUGGESTIONS = 8
@@ -50,7 +51,10 @@ def _load(ids: list[int]) -> list[Product]:
 
 
 def _texts(products: list[Product]) -> list[str]:
-    return [f"{p.name} {p.producer.name} {p.description}" for p in products]
+    return [
+        f"{p.name} {p.producer.name} {district_name(p.producer.district_code)} {p.description}"
+        for p in products
+    ]
 
 
 def _suggestion(request: SearchRequest, plan: QueryPlan, total: int) -> str | None:

@@ -17,12 +17,13 @@ def results() -> ResponseReturnValue:
     """Search the catalog; every state (words, facets, sort, page) is a shareable URL."""
     search, errors = parse_search(request.args, current_app.config["PAGE_SIZE"])
     page = services.search_catalog(search)
+    options = facet_options(search, page.facets) if page.facets else {}
     return render_template(
         "catalog/search/results.html",
         search=search,
         page=page,
         errors=errors,
-        facets=facet_options(search, page.facets) if page.facets else {},
+        facets={name: found for name, found in options.items() if found},
         facet_titles=facet_titles(),
         sorts={k: v for k, v in SORTS.items() if search.text or k != "relevance"},
         args=lambda **changes: canonical_args(search, **changes),

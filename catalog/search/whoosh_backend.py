@@ -1,13 +1,14 @@
 """The default backend: a Whoosh index in the instance folder, one writer at a time.
 
 Every process reads the index; whichever process gets the writer lock (without waiting) applies
-the outbox. Readers keep a searcher per thread and refresh it when a newer commit exists, so a
+the outbox. Readers keep a searcher per thread and reopen it when a newer commit exists, so a
 change committed by any worker is seen by the others on their next query.
 """
 
 import logging
 import threading
 from collections.abc import Collection, Iterator, Sequence
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy.orm as so
@@ -45,6 +46,7 @@ logger = logging.getLogger(__name__)
 INDEX_NAME = "products_v1"
 FILL_MARKER = f"{INDEX_NAME}.needs-fill"
 REBUILD_LOCK_WAIT = 120.0
+EPOCH = datetime(1970, 1, 1)
 
 
 class FoldFilter(Filter):
@@ -97,7 +99,8 @@ def _fields(doc: ProductDocument) -> dict[str, object]:
         "price": doc.price,
         "price_band": str(price_band(doc.price)),
         "in_stock": "1" if doc.in_stock else "0",
-        "created": int(doc.created_at.timestamp() * 1_000_000),
+        # Naive UTC, so no local-time conversion: microseconds since 1970.
+        "created": (doc.created_at - EPOCH) // timedelta(microseconds=1),
     }
 
 

@@ -5,6 +5,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
+from market.extensions import db
 from market.openapi import register_paths
 
 
@@ -165,3 +166,19 @@ def test_other_packages_can_add_paths_but_not_twice(app: Flask, client: FlaskCli
     assert "/api/v1/lots/{code}" in client.get("/api/v1/openapi.json").json["paths"]
     with pytest.raises(ValueError, match="twice"):
         register_paths(app, {"/api/v1/lots/{code}": lot})
+
+
+def test_the_api_is_rate_limited_with_a_json_answer(app_config: dict, _schema: None) -> None:
+    from market import create_app
+
+    limited = create_app(
+        {**app_config, "RATELIMIT_ENABLED": True, "SEARCH_API_RATE_LIMIT": "2 per minute"}
+    )
+    client = limited.test_client()
+    assert client.get("/api/v1/suggest", query_string={"q": "cam"}).status_code == 200
+    assert client.get("/api/v1/suggest", query_string={"q": "cam"}).status_code == 200
+    response = client.get("/api/v1/suggest", query_string={"q": "cam"})
+    assert response.status_code == 429
+    assert response.json["error"]["code"] == 429
+    with limited.app_context():
+        db.engine.dispose()
