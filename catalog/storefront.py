@@ -1,8 +1,5 @@
 """Public catalog pages: home, listing, product, producers, and product photos."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
@@ -18,15 +15,11 @@ from catalog.models import (
 )
 from market import places
 from market.extensions import db
+from market.i18n import local_today
 
 bp = Blueprint("catalog", __name__)
 
 ONE_YEAR = 365 * 24 * 3600
-
-
-def local_today() -> date:
-    """Today's date in Asia/Ho_Chi_Minh, where OCOP validity and harvest dates are read."""
-    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def _card_options() -> tuple:

@@ -1,10 +1,14 @@
 """Language and time zone selection, and the formatting filters templates use."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, format_date, format_datetime, get_locale
 from flask_login import current_user
+
+# The province's time zone: every date a person reads is local (UTC+7, no daylight saving).
+LOCAL_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def select_locale() -> str:
@@ -28,6 +32,11 @@ def format_vnd(amount: int | None) -> str:
         return ""
     sign = "-" if amount < 0 else ""
     return f"{sign}{abs(int(amount)):,} ₫".replace(",", ".")
+
+
+def local_today() -> date:
+    """Today's date in Asia/Ho_Chi_Minh, where OCOP validity and harvest dates are read."""
+    return datetime.now(LOCAL_TIMEZONE).date()
 
 
 def as_aware_utc(value: datetime) -> datetime:

@@ -32,6 +32,10 @@ PUBLIC_ENDPOINTS = {
     "cart.remove": "guests shop without an account",
     "checkout.checkout": "guests check out without an account",
     "orders.history": "explains to a guest where their orders are",
+    "search.results": "storefront search",
+    "search_api.products": "public product search API",
+    "search_api.suggest": "public suggestions API",
+    "openapi.openapi_json": "public API description",
 }
 
 SAMPLE_VALUES = {"int": "1", "string": "x", "path": "x", "default": "x"}

@@ -1,50 +1,20 @@
 """Search in a real Chromium: suggestions as you type, and the whole flow with JavaScript off."""
 
-import threading
-from collections.abc import Iterator
-
 import pytest
-from flask import Flask
-from playwright.sync_api import Browser, expect, sync_playwright
-from werkzeug.serving import make_server
+from playwright.sync_api import Browser, expect
 
+from tests.browser.conftest import LiveServer
 from tests.search.conftest import build_catalog
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-
 
 @pytest.fixture
-def live_url(app: Flask) -> Iterator[str]:
-    """The app with the fixed catalog, served on a free local port."""
-    with app.app_context():
+def live_url(live_server: LiveServer) -> str:
+    """The shared live server, with the fixed search catalog loaded."""
+    with live_server.app.app_context():
         build_catalog()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
-@pytest.fixture
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless."""
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+    return live_server.url
 
 
 def test_suggestions_appear_as_you_type_and_open_with_the_keyboard(

@@ -38,11 +38,16 @@ from tests import factories
 TINY_PHOTOS = ("--photo-width", "64")
 
 
+# Work queues fill and drain on their own (the search outbox); they are not data.
+QUEUES = {"search_outbox"}
+
+
 def table_counts() -> dict[str, int]:
-    """Rows in every table, to prove a second load adds nothing."""
+    """Rows in every data table, to prove a second load adds nothing."""
     return {
         table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
         for table in db.metadata.sorted_tables
+        if table.name not in QUEUES
     }
 
 
