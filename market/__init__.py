@@ -15,6 +15,7 @@ FEATURE_PACKAGES = (
     "market.core",
     "market.accounts",
     "catalog",
+    "catalog.trace",
 )
 
 
