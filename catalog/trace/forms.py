@@ -13,6 +13,7 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -87,11 +88,18 @@ class EventForm(WhenMixin, PlaceMixin, FlaskForm):
 
     type = SelectField(
         _l("What happened"),
-        choices=[(t.value, label) for t, label in EVENT_TYPES.items() if t != EventType.PROCESSING],
+        choices=[
+            SelectChoice(t.value, label)
+            for t, label in EVENT_TYPES.items()
+            if t != EventType.PROCESSING
+        ],
     )
     biz_step = SelectField(
         _l("Business step"),
-        choices=[("", _l("The usual step for this event")), *BIZ_STEPS.items()],
+        choices=[
+            SelectChoice("", _l("The usual step for this event")),
+            *(SelectChoice(step.value, label) for step, label in BIZ_STEPS.items()),
+        ],
         default="",
     )
     quantity = DecimalField(_l("Quantity (optional)"), places=2, validators=list(QUANTITY))
@@ -149,7 +157,7 @@ class LabelForm(FlaskForm):
 
     size = SelectField(
         _l("Label size"),
-        choices=[(key, size.name) for key, size in SIZES.items()],
+        choices=[SelectChoice(key, size.name) for key, size in SIZES.items()],
         default=DEFAULT_SIZE,
     )
     sheets = IntegerField(

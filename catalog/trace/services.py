@@ -13,7 +13,6 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from catalog.models import Lot, Product
@@ -104,7 +103,7 @@ def record_event(
 ) -> LotEvent:
     """Record one event (UTC time) on a lot and commit; processing goes through its own use case."""
     if type == EventType.PROCESSING:
-        raise TraceError(_("Record processing by making a new lot from its input lots."))
+        raise TraceError(_l("Record processing by making a new lot from its input lots."))
     event = _new_event(
         lot,
         type,
@@ -140,7 +139,7 @@ def create_processed_lot(
     day = local_day or occurred_at.date()
     code = code or generate_lot_code(day)
     if db.session.scalar(sa.select(Lot.id).where(Lot.code == code)) is not None:
-        raise LotCodeTaken(_("Another lot already uses the code %(code)s.", code=code))
+        raise LotCodeTaken(_l("Another lot already uses the code %(code)s.", code=code))
     areas = {lot.growing_area_id for lot, _quantity in inputs}
     output = Lot(
         code=code,
@@ -166,7 +165,7 @@ def create_processed_lot(
         db.session.commit()
     except sa.exc.IntegrityError as error:
         db.session.rollback()
-        raise LotCodeTaken(_("Another lot already uses the code %(code)s.", code=code)) from error
+        raise LotCodeTaken(_l("Another lot already uses the code %(code)s.", code=code)) from error
     logger.info("Lot %s made from %s", code, ", ".join(lot.code for lot, _q in inputs))
     return output
 
@@ -236,16 +235,16 @@ def recall_lot(lot: Lot, reason: str, by: User, by_manager: bool = False) -> Lot
     """Recall a lot at once, then email every buyer the orders package knows of."""
     reason = reason.strip()
     if not reason:
-        raise TraceError(_("Say why the lot is recalled."))
+        raise TraceError(_l("Say why the lot is recalled."))
     if db.session.scalar(sa.select(LotRecall.id).where(LotRecall.lot_id == lot.id)):
-        raise AlreadyRecalled(_("Lot %(code)s was already recalled.", code=lot.code))
+        raise AlreadyRecalled(_l("Lot %(code)s was already recalled.", code=lot.code))
     recall = LotRecall(lot=lot, reason=reason[:500], recalled_by_id=by.id, by_manager=by_manager)
     db.session.add(recall)
     try:
         db.session.commit()
     except sa.exc.IntegrityError as error:
         db.session.rollback()
-        raise AlreadyRecalled(_("Lot %(code)s was already recalled.", code=lot.code)) from error
+        raise AlreadyRecalled(_l("Lot %(code)s was already recalled.", code=lot.code)) from error
     logger.warning("Lot %s recalled by user %s: %s", lot.code, by.id, reason)
     recall.buyers_emailed = _email_buyers(lot, recall)
     db.session.commit()
@@ -291,14 +290,14 @@ def _email_buyers(lot: Lot, recall: LotRecall) -> int:
 
 def _check_inputs(product: Product, lots: list[Lot]) -> None:
     if not lots:
-        raise InvalidInputLots(_("Choose at least one input lot."))
+        raise InvalidInputLots(_l("Choose at least one input lot."))
     if any(lot.product.producer_id != product.producer_id for lot in lots):
-        raise InvalidInputLots(_("Input lots must be your own."))
+        raise InvalidInputLots(_l("Input lots must be your own."))
     blocked = set(db.session.scalars(recalled_or_downstream()))
     recalled = [lot.code for lot in lots if lot.id in blocked]
     if recalled:
         raise InvalidInputLots(
-            _("Recalled lots cannot be processed: %(codes)s.", codes=", ".join(recalled))
+            _l("Recalled lots cannot be processed: %(codes)s.", codes=", ".join(recalled))
         )
 
 

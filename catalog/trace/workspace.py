@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_babel import to_user_timezone, to_utc
 from flask_login import current_user
 from werkzeug.utils import secure_filename
+from wtforms import SelectChoice
 
 from catalog.models import Lot, Product, ProductStatus
 from catalog.permissions import require_producer_access
@@ -143,7 +144,7 @@ def process(producer_id: int) -> ResponseReturnValue:
             .order_by(Product.name)
         )
     )
-    form.product.choices = [(p.id, p.name) for p in products]
+    form.product.choices = [SelectChoice(str(p.id), p.name) for p in products]
     if request.method == "GET":
         for lot, _left in candidates:
             form.inputs.append_entry({"lot_id": str(lot.id)})
