@@ -70,12 +70,11 @@ def _event(event: LotEvent) -> dict:
     location = _location(event)
     body["readPoint"] = {"id": location}
     body["bizLocation"] = {"id": location}
+    parts = [event.certificate, event.certificate_ref]
     if event.certificate_ref.startswith(("http://", "https://")):
-        body["certificationInfo"] = event.certificate_ref
-    if event.certificate or (event.certificate_ref and "certificationInfo" not in body):
-        body["cq:certificate"] = " — ".join(
-            part for part in (event.certificate, event.certificate_ref) if part
-        )
+        body["certificationInfo"] = parts.pop()
+    if any(parts):
+        body["cq:certificate"] = " — ".join(part for part in parts if part)
     if event.place:
         body["cq:placeName"] = event.place
     body["cq:eventType"] = event.type.value
