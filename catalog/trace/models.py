@@ -38,6 +38,16 @@ class BizStep(enum.StrEnum):
     RETAIL_SELLING = "retail_selling"
 
 
+USUAL_BIZ_STEP = {
+    EventType.HARVEST: BizStep.COMMISSIONING,
+    EventType.PROCESSING: BizStep.CREATING_CLASS_INSTANCE,
+    EventType.PACKING: BizStep.PACKING,
+    EventType.SHIPPING: BizStep.SHIPPING,
+    EventType.RECEIVING: BizStep.RECEIVING,
+    EventType.SELLING: BizStep.RETAIL_SELLING,
+}
+
+
 class LotEvent(db.Model):
     """One thing that happened to a lot: what, when (UTC), where, why, and who recorded it."""
 
@@ -71,6 +81,11 @@ class LotEvent(db.Model):
     inputs: so.Mapped[list["LotEventInput"]] = so.relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="LotEventInput.lot_id"
     )
+
+    @property
+    def has_usual_step(self) -> bool:
+        """True when the business step is the usual one for the event type (not worth showing)."""
+        return self.biz_step == USUAL_BIZ_STEP[self.type]
 
 
 class LotEventInput(db.Model):

@@ -19,7 +19,14 @@ from catalog.models import Lot, Product
 from catalog.trace import buyers as buyer_sources
 from catalog.trace import links
 from catalog.trace.lineage import recalled_or_downstream
-from catalog.trace.models import BizStep, EventType, LotEvent, LotEventInput, LotRecall
+from catalog.trace.models import (
+    USUAL_BIZ_STEP,
+    BizStep,
+    EventType,
+    LotEvent,
+    LotEventInput,
+    LotRecall,
+)
 from market.accounts.models import User
 from market.dbtypes import utcnow
 from market.extensions import db
@@ -30,15 +37,6 @@ logger = logging.getLogger(__name__)
 # GS1 AI (10) allows 20 characters; these are the ones that stay readable in a URL path.
 LOT_CODE = re.compile(r"^[A-Z0-9][A-Z0-9._-]{0,19}$")
 _CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-
-DEFAULT_BIZ_STEP = {
-    EventType.HARVEST: BizStep.COMMISSIONING,
-    EventType.PROCESSING: BizStep.CREATING_CLASS_INSTANCE,
-    EventType.PACKING: BizStep.PACKING,
-    EventType.SHIPPING: BizStep.SHIPPING,
-    EventType.RECEIVING: BizStep.RECEIVING,
-    EventType.SELLING: BizStep.RETAIL_SELLING,
-}
 
 
 class TraceError(Exception):
@@ -318,7 +316,7 @@ def _new_event(
         lot=lot,
         type=type,
         occurred_at=occurred_at,
-        biz_step=biz_step or DEFAULT_BIZ_STEP[type],
+        biz_step=biz_step or USUAL_BIZ_STEP[type],
         place=place.strip(),
         gln=gln or None,
         quantity=quantity,
