@@ -57,7 +57,13 @@ def lot_trace(lot: Lot, today: date) -> LotTrace:
     events = list(
         db.session.scalars(
             sa.select(LotEvent)
-            .where(LotEvent.lot_id.in_(upstream | {lot.id}))
+            .where(
+                sa.or_(
+                    LotEvent.lot_id == lot.id,
+                    # An input lot's sales to shoppers are not part of this lot's path.
+                    sa.and_(LotEvent.lot_id.in_(upstream), LotEvent.type != EventType.SELLING),
+                )
+            )
             .options(
                 so.joinedload(LotEvent.lot),
                 so.selectinload(LotEvent.inputs).joinedload(LotEventInput.lot),

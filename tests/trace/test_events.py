@@ -172,6 +172,10 @@ def _processing_form(world: World, app: Flask, **changes: str) -> dict:
 def test_processing_makes_a_new_lot_linked_to_its_inputs(
     app: Flask, client: FlaskClient, world: World, login_as
 ):
+    with app.app_context():
+        lot = db.session.get(Lot, world.lot_id)
+        services.record_sale_event(lot, "CQ-7", 2, datetime(2025, 3, 15, 3))
+        db.session.commit()
     login_as(user=world.helper)
     url = f"{WORKSPACE.format(producer=world.producer_id)}/che-bien/moi"
     assert client.get(url).status_code == 200
@@ -190,6 +194,7 @@ def test_processing_makes_a_new_lot_linked_to_its_inputs(
     page = client.get("/t/MUT-CAM-01").get_data(as_text=True)
     assert "Ngày sản xuất" in page
     assert f'href="/t/{world.lot_code}"' in page
+    assert "Bán hàng" not in page  # the input lot's own sales are not this lot's path
     source = client.get(f"/t/{world.lot_code}").get_data(as_text=True)
     assert 'href="/t/MUT-CAM-01"' in source  # forward trace: "used to make"
 
