@@ -15,10 +15,12 @@ def format_quantity(value: Decimal | float | int | None) -> str:
 
 def register(app: Flask) -> None:
     """Attach the public lot pages, the producer's lot workspace, the manager pages and the API."""
-    from catalog.trace import api, manage, public, workspace
+    from catalog.trace import api, manage, openapi, public, workspace
+    from market.openapi import register_paths
 
     app.register_blueprint(public.bp)
     app.register_blueprint(workspace.bp)
     app.register_blueprint(manage.bp)
     app.register_blueprint(api.bp)
+    register_paths(app, openapi.PATHS, openapi.SCHEMAS)
     app.jinja_env.filters["qty"] = format_quantity

@@ -142,13 +142,4 @@ SCHEMAS: dict = {
             },
         },
     },
-    "Error": {
-        "type": "object",
-        "properties": {
-            "error": {
-                "type": "object",
-                "properties": {"code": {"type": "integer"}, "message": {"type": "string"}},
-            }
-        },
-    },
 }

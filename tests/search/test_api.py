@@ -161,11 +161,11 @@ def test_openapi_document_is_valid_and_describes_the_search_api(client: FlaskCli
 
 
 def test_other_packages_can_add_paths_but_not_twice(app: Flask, client: FlaskClient) -> None:
-    lot = {"get": {"summary": "A lot", "responses": {"200": {"description": "The lot."}}}}
-    register_paths(app, {"/api/v1/lots/{code}": lot})
-    assert "/api/v1/lots/{code}" in client.get("/api/v1/openapi.json").json["paths"]
+    item = {"get": {"summary": "A thing", "responses": {"200": {"description": "The thing."}}}}
+    register_paths(app, {"/api/v1/things/{code}": item})
+    assert "/api/v1/things/{code}" in client.get("/api/v1/openapi.json").json["paths"]
     with pytest.raises(ValueError, match="twice"):
-        register_paths(app, {"/api/v1/lots/{code}": lot})
+        register_paths(app, {"/api/v1/things/{code}": item})
 
 
 def test_the_api_is_rate_limited_with_a_json_answer(app_config: dict, _schema: None) -> None:
