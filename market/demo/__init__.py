@@ -100,7 +100,7 @@ def _print_summary(report: LoadReport, photos: int, drew: bool, default_password
     else:
         click.echo(f"  {'photos':<18}    -  skipped (--no-photos)")
     where = f'"{DEFAULT_PASSWORD}"' if default_password else "from DEMO_PASSWORD"
-    click.echo(f"Demo accounts (password {where}): see docs/demo.md.")
+    click.echo(f"Demo accounts (password {where}): see 'Demo accounts' in the README.")
 
 
 def register(app: Flask) -> None:
