@@ -37,6 +37,7 @@ def prune_command(locale: str) -> None:
 
 
 @i18n_cli.command("compile")
-def compile_command() -> None:
-    """Compile every catalog to .mo."""
-    click.echo(f"Compiled {i18n_catalogs.compile_catalogs(force=True)} catalog(s).")
+@click.option("--force", is_flag=True, help="Recompile catalogs that are up to date too.")
+def compile_command(force: bool) -> None:
+    """Compile every catalog whose .mo is missing or older than its .po."""
+    click.echo(f"Compiled {i18n_catalogs.compile_catalogs(force=force)} catalog(s).")
