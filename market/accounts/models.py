@@ -5,11 +5,17 @@ from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import current_app
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from market.dbtypes import str_enum, utcnow
 from market.extensions import db
+
+
+def password_hash_method() -> str:
+    """The KDF for new password hashes: scrypt in production, a cheaper one only in tests."""
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if current_app else "scrypt"
 
 
 class Role(enum.StrEnum):
@@ -42,8 +48,8 @@ class User(UserMixin, db.Model):
     last_login_at: so.Mapped[datetime | None]
 
     def set_password(self, password: str) -> None:
-        """Store a salted scrypt hash of the password."""
-        self.password_hash = generate_password_hash(password)
+        """Store a salted hash of the password (scrypt unless configured otherwise)."""
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
 
     def check_password(self, password: str) -> bool:
         """True when the password matches the stored hash."""

@@ -9,7 +9,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from market.accounts.models import Role, User
+from market.accounts.models import Role, User, password_hash_method
 from market.dbtypes import utcnow
 from market.extensions import db
 
@@ -51,7 +51,7 @@ def register_user(name: str, login: str, password: str, locale: str = "vi") -> U
 @cache
 def _dummy_hash() -> str:
     # Checked when the login is unknown, so timing does not reveal which accounts exist.
-    return generate_password_hash("not-a-real-password")
+    return generate_password_hash("not-a-real-password", method=password_hash_method())
 
 
 def authenticate(login: str, password: str) -> User | None:
