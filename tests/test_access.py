@@ -32,6 +32,10 @@ PUBLIC_ENDPOINTS = {
     "cart.remove": "guests shop without an account",
     "checkout.checkout": "guests check out without an account",
     "orders.history": "explains to a guest where their orders are",
+    "search.results": "storefront search",
+    "search_api.products": "public catalog search API",
+    "search_api.suggest": "search suggestions for the storefront box",
+    "openapi.openapi_json": "the public API's description",
 }
 
 SAMPLE_VALUES = {"int": "1", "string": "x", "path": "x", "default": "x"}
