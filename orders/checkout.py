@@ -19,6 +19,8 @@ from flask_babel import gettext as _
 from itsdangerous import Signer
 
 from catalog.models import Product
+from market.capabilities import CARD_PAYMENTS, offered
+from market.codes import random_code
 from market.dbtypes import utcnow
 from market.extensions import db
 from orders import notifications, stock
@@ -47,8 +49,7 @@ from orders.transaction import Outbox, unit_of_work
 
 logger = logging.getLogger(__name__)
 
-# Order codes go into bank transfer memos and are read out on the phone: no 0/O, 1/I.
-CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+# Order codes go into bank transfer memos and are read out on the phone (see market.codes).
 CODE_LENGTH = 8
 
 
@@ -103,7 +104,7 @@ class Quote:
 
 def new_order_code() -> str:
     """A random, short, unambiguous order code."""
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return random_code(CODE_LENGTH)
 
 
 def _key_signer() -> Signer:
@@ -127,9 +128,9 @@ def sold_out(shortages: list[Shortage]) -> OutOfStock:
 
 
 def available_payment_methods() -> list[PaymentMethod]:
-    """Bank transfer and cash always; card only when Stripe is configured."""
+    """Bank transfer and cash always; card only when the payments package can take cards."""
     methods = [PaymentMethod.BANK_TRANSFER]
-    if current_app.config.get("STRIPE_SECRET_KEY"):
+    if offered(CARD_PAYMENTS):
         methods.append(PaymentMethod.CARD)
     return [*methods, PaymentMethod.CASH]
 

@@ -31,6 +31,7 @@ class Action(enum.StrEnum):
     HAND_OVER = "hand_over"
     CANCEL = "cancel"
     REFUND = "refund"
+    REVIVE = "revive"
 
 
 @dataclass(frozen=True)
@@ -49,10 +50,9 @@ def _for(roles: frozenset[ActorRole], *sources: PartStatus) -> dict[ActorRole, f
 _PAYMENT = frozenset({ActorRole.PAYMENT, ActorRole.SYSTEM})
 
 RULES: dict[Action, Rule] = {
-    # A part cancelled because it expired unpaid may still be paid late (stock permitting).
-    Action.PAY: Rule(
-        _for(_PAYMENT, S.AWAITING_PAYMENT, S.CANCELLED), S.AWAITING_FULFILMENT, _l("Mark paid")
-    ),
+    Action.PAY: Rule(_for(_PAYMENT, S.AWAITING_PAYMENT), S.AWAITING_FULFILMENT, _l("Mark paid")),
+    # A part cancelled because it expired unpaid comes back when paid late (stock permitting).
+    Action.REVIVE: Rule(_for(_PAYMENT, S.CANCELLED), S.AWAITING_PAYMENT, _l("Take the order back")),
     Action.PACK: Rule(_for(PRODUCER_ROLES, S.AWAITING_FULFILMENT), S.PACKED, _l("Mark packed")),
     Action.SHIP: Rule(_for(PRODUCER_ROLES, S.PACKED), S.SHIPPED, _l("Mark shipped")),
     Action.READY: Rule(
@@ -98,7 +98,11 @@ def check(part: OrderPart, action: Action, role: ActorRole) -> PartStatus:
         raise InvalidTransition(
             _("This part goes to the shopper's address: mark it shipped, then delivered.")
         )
-    if action is Action.PAY and status == S.CANCELLED and part.cancel_kind != CancelKind.EXPIRED:
+    if (
+        action in (Action.PAY, Action.REVIVE)
+        and status == S.CANCELLED
+        and (part.cancel_kind != CancelKind.EXPIRED or part.paid_amount)
+    ):
         raise InvalidTransition(
             _("This part was cancelled, so it cannot be paid; the money must be refunded.")
         )

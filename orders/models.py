@@ -8,6 +8,7 @@ import sqlalchemy.orm as so
 
 from catalog.models import Producer, Product
 from market.accounts.models import User
+from market.codes import payment_code
 from market.dbtypes import str_enum, utcnow
 from market.extensions import db
 
@@ -146,6 +147,11 @@ class Order(db.Model):
             p for p in (self.commune_name, self.district_name, self.province_name) if p
         )
         return [line for line in (self.street, place) if line]
+
+    @property
+    def payment_code(self) -> str:
+        """The code for the transfer memo: the payment prefix and the order code."""
+        return payment_code(self.code)
 
     @property
     def amount_due(self) -> int:

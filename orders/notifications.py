@@ -77,7 +77,7 @@ def order_placed(order: Order) -> list[Mail]:
                     "as the transfer message; unpaid orders are cancelled then.",
                     amount=format_vnd(order.amount_due),
                     deadline=local_datetime(order.expires_at),
-                    code=order.code,
+                    code=order.payment_code,
                 )
             )
         subject = _("Chợ Quê: order %(code)s received", code=order.code)

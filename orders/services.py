@@ -9,17 +9,24 @@ is safe under concurrency (see ``orders.transitions``) and raises an ``OrderErro
   Calling it again with the same reference changes nothing.
 - ``mark_part_paid(part, amount, reference)``: one part was paid; also records cash received by
   the producer for a cash part that is already being fulfilled (its state does not change).
+- ``reopen_expired(order)``: money arrived after expiry: expired unpaid parts are taken back
+  (stock re-reserved, awaiting payment again, held anew) or ``OutOfStock`` is raised.
 - ``refund_part(part, amount, reference)``: money returned; the part becomes ``refunded`` once all
   of it is back, which requires it to be cancelled, delivered or picked up first.
 - ``cancel_order(order, actor, reason)`` / ``cancel_part(part, actor, reason)``: stock is released;
   a paid part keeps ``paid_amount`` so the refund can follow.
 - ``expire_overdue()`` (cron) and ``expire_if_due(order)`` (when an order is read).
+
+Another package that owns the transaction (payments, crediting a payment) calls these inside
+``orders.transaction.caller_transaction()``: they then neither commit nor roll back the
+caller's work, and their mail is sent after the caller commits.
 """
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
 from market.dbtypes import utcnow
@@ -65,16 +72,38 @@ def amount_payable(order: Order) -> int:
     return sum(p.total for p in payable_parts(order))
 
 
+def _revive(parts: list[OrderPart], actor: Actor) -> None:
+    """Take expired parts' stock again and put them back to awaiting payment (or OutOfStock)."""
+    reserve_stock(parts, reason="late payment")
+    for part in sorted(parts, key=lambda p: p.id):
+        guard = (OrderPart.paid_amount == 0,)
+        apply(part, Action.REVIVE, actor, guard=guard, cancel_kind=None, cancel_reason="")
+
+
 def _pay(parts: list[OrderPart], reference: str, actor: Actor, outbox: Outbox) -> None:
-    expired = [p for p in parts if p.cancel_kind == CancelKind.EXPIRED]
-    reserve_stock(expired, reason="late payment")
+    _revive([p for p in parts if p.status == PartStatus.CANCELLED], actor)
     for part in sorted(parts, key=lambda p: p.id):
         paid = {"paid_amount": part.total, "paid_reference": reference, "paid_at": utcnow()}
-        if part in expired:
-            paid |= {"cancel_kind": None, "cancel_reason": ""}
         guard = (OrderPart.paid_amount == 0,)
         apply(part, Action.PAY, actor, amount=part.total, guard=guard, **paid)
         outbox.extend(notifications.part_to_fulfil(part))
+
+
+def reopen_expired(order: Order, *, actor: Actor = PAYMENT) -> list[OrderPart]:
+    """Money arrived after the order expired: take its stock again and hold it anew.
+
+    The parts that expired unpaid go back to awaiting payment and the order is held for another
+    ``ORDER_HOLD_MINUTES``; raises ``OutOfStock`` (nothing changes) if the stock is gone.
+    """
+    parts = [p for p in order.parts if p.cancel_kind == CancelKind.EXPIRED and not p.paid_amount]
+    if not parts:
+        return []
+    with unit_of_work():
+        _revive(parts, actor)
+        hold = timedelta(minutes=current_app.config["ORDER_HOLD_MINUTES"])
+        order.expires_at = utcnow() + hold
+    logger.info("Order %s taken back after expiry: %s part(s)", order.code, len(parts))
+    return parts
 
 
 def _record_cash(part: OrderPart, reference: str, actor: Actor) -> None:

@@ -28,13 +28,18 @@ def reprocess_command() -> None:
 
 
 def register(app: Flask) -> None:
-    """Attach the payment pages, the webhooks (CSRF-exempt), template helpers and commands."""
+    """Attach the payment pages, the webhooks (CSRF-exempt), the order target, helpers, commands."""
+    from market.capabilities import CARD_PAYMENTS, offer
     from market.extensions import csrf
     from payments import labels, manager, producer_views, views, webhooks
     from payments.codes import check_prefix
+    from payments.order_target import KIND, OrderTarget
     from payments.stripe_gateway import card_payments_enabled
+    from payments.targets import register_target
 
     check_prefix(app.config["PAYMENT_CODE_PREFIX"])
+    register_target(app, KIND, OrderTarget())
+    offer(app, CARD_PAYMENTS, card_payments_enabled)
     app.register_blueprint(views.bp)
     app.register_blueprint(manager.bp)
     app.register_blueprint(producer_views.bp)

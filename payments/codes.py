@@ -8,19 +8,17 @@ codes the targets know.
 """
 
 import re
-import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app
 
+from market.codes import payment_code, payment_prefix, random_code
 from market.extensions import db
 from payments.idempotency import insert_once
 from payments.models import PaymentCode
 from payments.targets import PaymentDue, PaymentTarget, registered_targets
 from payments.vietqr import ascii_text
 
-ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L
 BODY_LENGTH = 6
 # Codes issued elsewhere (say by orders) may be a little shorter or longer; all are tried.
 BODY_LENGTHS = (BODY_LENGTH, *range(12, 3, -1))
@@ -40,7 +38,7 @@ class Resolved:
 
 def prefix() -> str:
     """The configured code prefix, upper-case."""
-    return current_app.config["PAYMENT_CODE_PREFIX"].upper()
+    return payment_prefix()
 
 
 def check_prefix(value: str) -> None:
@@ -51,7 +49,7 @@ def check_prefix(value: str) -> None:
 
 def generate_code() -> str:
     """A fresh random code: the prefix and 6 characters without look-alikes."""
-    return prefix() + "".join(secrets.choice(ALPHABET) for _ in range(BODY_LENGTH))
+    return payment_code(random_code(BODY_LENGTH))
 
 
 def compact(text: str) -> str:

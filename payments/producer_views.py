@@ -1,4 +1,4 @@
-"""Producer-facing payment routes: confirming cash for their part, and what they are owed.
+"""Producer-facing payment routes: cash for their part, refunds of a part, what they are owed.
 
 Every route checks on the server that the signed-in user may act for the producer (owner,
 staff or a helper it granted); anyone else gets a 404. A helper's confirmation is recorded
@@ -15,12 +15,15 @@ from flask_login import current_user, login_required
 
 from catalog.models import Producer
 from catalog.permissions import require_producer_access
+from market.accounts.models import Role
 from market.extensions import db
 from market.i18n import format_vnd
+from orders.models import OrderPart
 from payments import services
 from payments.errors import PaymentError
-from payments.forms import ReturnForm
-from payments.models import Payout
+from payments.forms import RefundForm, ReturnForm
+from payments.models import PaymentMethod, Payout
+from payments.order_refunds import refund_order_part, refundable_amount
 from payments.payouts import producer_balance
 from payments.views import code_from_token, payment_token, same_site
 
@@ -75,4 +78,44 @@ def balance(producer_id: int) -> ResponseReturnValue:
         producer=producer,
         balance=producer_balance(producer_id),
         payouts=payouts,
+    )
+
+
+@bp.route("/<int:producer_id>/hoan-tien/<int:part_id>", methods=["GET", "POST"])
+@login_required
+def refund(producer_id: int, part_id: int) -> ResponseReturnValue:
+    """Give the shopper back part or all of what one order part was paid (managers too)."""
+    if current_user.role not in (Role.MANAGER, Role.ADMIN):
+        require_producer_access(producer_id)
+    part = db.first_or_404(
+        sa.select(OrderPart).where(OrderPart.id == part_id, OrderPart.producer_id == producer_id)
+    )
+    back = url_for("fulfilment.part", producer_id=producer_id, part_id=part_id)
+    available = refundable_amount(part)
+    form = RefundForm()
+    if request.method == "GET":
+        form.amount.data = available
+    method = PaymentMethod(part.order.payment_method.value)
+    if available > 0 and form.validate_on_submit():
+        try:
+            refund_order_part(
+                part,
+                form.amount.data,
+                reference=form.reference.data or "",
+                actor_id=current_user.id,
+            )
+        except PaymentError as error:
+            form.amount.errors.append(error.message)
+        else:
+            flash(
+                _("Refund of %(amount)s recorded.", amount=format_vnd(form.amount.data)), "success"
+            )
+            return redirect(back, 303)
+    return render_template(
+        "payments/part_refund.html",
+        part=part,
+        form=form,
+        available=available,
+        method=method,
+        back=back,
     )

@@ -80,8 +80,11 @@ def code_from_token(token: str) -> str:
     return code
 
 
-def payment_view(code: str) -> PaymentView | None:
-    """Everything the payment partials need for ``code`` (a template global), or None."""
+def payment_view(code: str, show_qr: bool = True) -> PaymentView | None:
+    """Everything the payment partials need for ``code`` (a template global), or None.
+
+    ``show_qr`` False leaves the VietQR out (a card order's page, a producer's page).
+    """
     details = services.payment_details(code)
     if details is None:
         return None
@@ -90,7 +93,7 @@ def payment_view(code: str) -> PaymentView | None:
         token=payment_token(details.due.code),
         status=details.status,
         label=status_label(details.status),
-        instructions=details.instructions,
+        instructions=details.instructions if show_qr else None,
         card_enabled=card_payments_enabled(),
         return_url=same_site(details.due.return_url),
         parts=details.due.parts,
@@ -147,6 +150,9 @@ def pay_by_card(token: str) -> ResponseReturnValue:
     """Open a Stripe Checkout Session for what remains and send the shopper there."""
     code = code_from_token(token)
     page = url_for("payments.pay", token=token, _external=True)
+    back = same_site(request.form.get("next"))
+    if back and "?" not in back:  # the order page the button was on: come back there
+        page = request.host_url.rstrip("/") + back
     urls = ReturnUrls(
         success=f"{page}?the=xong", cancel=f"{page}?the=huy", locale=str(get_locale())
     )

@@ -1,0 +1,153 @@
+"""Real orders paid by card (Stripe Checkout through the offline HTTP client and signed events),
+refunded per part, and paid in cash confirmed by the producer."""
+
+import re
+from collections.abc import Callable
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from orders.models import PartStatus
+from payments.models import EntryKind, PaymentMethod
+from tests.orders.conftest import Shop
+from tests.payments.conftest import (
+    FakeStripe,
+    ledger_rows,
+    paid_session,
+    post_stripe,
+    refunded_charge,
+    stripe_event,
+)
+from tests.paywire.conftest import order_of, statuses
+
+TOTAL = 210_000
+
+
+def pay_by_card(app: Flask, client: FlaskClient, code: str) -> str:
+    """Press the card button on the order page; the Stripe URL the shopper is sent to."""
+    path = f"/don-hang/xem/{order_of(app, code).access_token}"
+    page = client.get(path).get_data(as_text=True)
+    action = re.search(r'action="(/thanh-toan/[^"]+/the)"', page)
+    assert action, "no card button"
+    response = client.post(action.group(1), data={"next": path})
+    assert response.status_code == 303
+    return response.headers["Location"]
+
+
+def complete(client: FlaskClient, code: str, event: str = "evt_1", intent: str = "pi_1") -> None:
+    session = paid_session("cs_test_1", f"CQ{code}", TOTAL, intent)
+    payload = stripe_event(event, "checkout.session.completed", session)
+    assert post_stripe(client, payload).status_code == 200
+
+
+def test_card_is_not_offered_at_checkout_without_stripe_keys(
+    client: FlaskClient, shop: Shop
+) -> None:
+    client.post("/gio-hang/them", data={"product_id": shop.tea, "quantity": 1})
+    assert 'value="card"' not in client.get("/dat-hang/").get_data(as_text=True)
+
+
+def test_a_card_order_opens_a_vnd_checkout_session_and_a_signed_event_pays_it(
+    app: Flask, client: FlaskClient, place: Callable[..., str], fake_stripe: FakeStripe
+) -> None:
+    code = place("card")
+    assert pay_by_card(app, client, code).startswith("https://checkout.stripe.com/")
+    (sent,) = fake_stripe.sent("/v1/checkout/sessions")
+    assert sent["form"]["client_reference_id"] == f"CQ{code}"
+    assert sent["form"]["line_items[0][price_data][currency]"] == "vnd"
+    assert sent["form"]["line_items[0][price_data][unit_amount]"] == str(TOTAL)
+    assert sent["form"]["success_url"].endswith(
+        f"/don-hang/xem/{order_of(app, code).access_token}?the=xong"
+    )
+    assert sent["headers"]["Idempotency-Key"]
+    complete(client, code)
+    assert statuses(app, code) == ["awaiting_fulfilment", "awaiting_fulfilment"]
+    complete(client, code, event="evt_2")  # the same session again, as another event
+    assert len(ledger_rows(app, kind="payment")) == 1
+
+
+def test_charge_refunded_in_stripe_refunds_a_cancelled_part(
+    app: Flask,
+    client: FlaskClient,
+    place: Callable[..., str],
+    fake_stripe: FakeStripe,
+    login_as: Callable,
+    shop: Shop,
+) -> None:
+    code = place("card")
+    complete(client, code)
+    first = order_of(app, code).parts[0]
+    login_as(user=shop.owner_a)
+    client.post(
+        f"/ban-hang/{first.producer_id}/don-hang/{first.id}/huy", data={"reason": "Hết hàng"}
+    )
+    charge = refunded_charge("ch_1", "pi_1", TOTAL, first.total)
+    assert post_stripe(client, stripe_event("evt_r", "charge.refunded", charge)).status_code == 200
+    parts = order_of(app, code).parts
+    assert parts[0].status == PartStatus.REFUNDED and parts[0].refunded_amount == first.total
+    assert parts[1].status == PartStatus.AWAITING_FULFILMENT and parts[1].refunded_amount == 0
+
+
+def test_a_producer_refunds_its_cancelled_card_part_through_stripe(
+    app: Flask,
+    client: FlaskClient,
+    place: Callable[..., str],
+    fake_stripe: FakeStripe,
+    login_as: Callable,
+    shop: Shop,
+) -> None:
+    code = place("card")
+    complete(client, code)
+    part = order_of(app, code).parts[0]
+    login_as(user=shop.owner_a)
+    url = f"/thanh-toan/nha-san-xuat/{part.producer_id}/hoan-tien/{part.id}"
+    refused = client.post(url, data={"amount": str(part.total)})
+    assert refused.status_code == 200 and "Hoàn tiền" in refused.get_data(as_text=True)
+    assert not fake_stripe.sent("/v1/refunds")  # still to be packed: no money leaves
+    client.post(f"/ban-hang/{part.producer_id}/don-hang/{part.id}/huy", data={"reason": "Hết hàng"})
+    assert client.post(url, data={"amount": str(part.total)}).status_code == 303
+    (sent,) = fake_stripe.sent("/v1/refunds")
+    assert sent["form"] == {"payment_intent": "pi_1", "amount": str(part.total)}
+    assert order_of(app, code).parts[0].status == PartStatus.REFUNDED
+
+
+def test_another_producer_cannot_refund_a_part(
+    app: Flask,
+    client: FlaskClient,
+    place: Callable[..., str],
+    login_as: Callable,
+    shop: Shop,
+) -> None:
+    code = place()
+    part = order_of(app, code).parts[0]
+    login_as(user=shop.owner_b)
+    url = f"/thanh-toan/nha-san-xuat/{part.producer_id}/hoan-tien/{part.id}"
+    assert client.get(url).status_code == 404
+    assert (
+        client.get(f"/thanh-toan/nha-san-xuat/{shop.producer_b}/hoan-tien/{part.id}").status_code
+        == 404
+    )
+
+
+def test_cash_confirmed_by_the_producer_is_in_the_ledger_and_the_part_is_paid(
+    app: Flask, client: FlaskClient, place: Callable[..., str], login_as: Callable, shop: Shop
+) -> None:
+    code = place("cash")
+    assert statuses(app, code) == ["awaiting_fulfilment", "awaiting_fulfilment"]
+    part = order_of(app, code).parts[0]
+    login_as(user=shop.owner_a)
+    page_url = f"/ban-hang/{part.producer_id}/don-hang/{part.id}"
+    page = client.get(page_url).get_data(as_text=True)
+    action = re.search(r'action="(/thanh-toan/nha-san-xuat/tien-mat/[^"]+)"', page)
+    assert action, "no cash button on the part page"
+    response = client.post(action.group(1), data={"next": page_url})
+    assert response.status_code == 302 and response.headers["Location"].endswith(page_url)
+    (payment,) = ledger_rows(app, kind=EntryKind.PAYMENT)
+    assert payment.method == PaymentMethod.CASH and payment.amount == part.total
+    parts = order_of(app, code).parts
+    assert parts[0].paid_amount == part.total and parts[1].paid_amount == 0
+    assert parts[0].status == PartStatus.AWAITING_FULFILMENT
+    assert "Cash received" not in client.get(page_url).get_data(as_text=True)
+    assert "/hoan-tien/" in client.get(page_url).get_data(as_text=True)
+    orders_list = client.get(f"/ban-hang/{part.producer_id}/don-hang/").get_data(as_text=True)
+    assert f'href="/thanh-toan/nha-san-xuat/{part.producer_id}"' in orders_list  # earnings
