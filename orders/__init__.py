@@ -15,8 +15,15 @@ def _merge_cart_at_login(_app: Flask, user: User, **_extra: object) -> None:
 
 def register(app: Flask) -> None:
     """Attach the cart, checkout, order and fulfilment pages, helpers and commands."""
+    from flask_babel import lazy_gettext as _l
+
+    from catalog.trace.buyers import register_buyer_source
+    from catalog.workspace.blueprint import add_menu_link
+    from catalog.workspace.dashboard import set_awaiting_fulfilment_counter
     from orders import templating
     from orders.cli import orders_cli
+    from orders.fulfilment import awaiting_fulfilment_count
+    from orders.traceability import lot_buyers
     from orders.views import cart, checkout, fulfilment, shopper
 
     for blueprint in (cart.bp, checkout.bp, shopper.bp, fulfilment.bp):
@@ -24,3 +31,8 @@ def register(app: Flask) -> None:
     templating.init_app(app)
     app.cli.add_command(orders_cli)
     user_logged_in.connect(_merge_cart_at_login, app)
+    # Plug-in points of the catalog, which never imports orders.
+    with app.app_context():
+        set_awaiting_fulfilment_counter(awaiting_fulfilment_count, "fulfilment.parts")
+    add_menu_link(app, "fulfilment.parts", _l("Orders"))
+    register_buyer_source(app, lot_buyers)

@@ -245,7 +245,9 @@ def _prices_changed(changes: list[PriceChange]) -> PricesChanged:
     )
 
 
-def _reserve(request: CheckoutRequest, products: dict[int, Product], code: str) -> None:
+def _reserve(
+    request: CheckoutRequest, products: dict[int, Product], references: dict[int, str]
+) -> None:
     shortages, changes = [], []
     # Always in product-id order, so two checkouts never wait on each other's rows (deadlock).
     for line in sorted(request.lines, key=lambda item: item.product_id):
@@ -254,7 +256,8 @@ def _reserve(request: CheckoutRequest, products: dict[int, Product], code: str) 
             line.quantity,
             expected_price=line.expected_price,
             reason="order",
-            reference=code,
+            reference=references[products[line.product_id].producer_id],
+            actor_id=request.user_id,
         )
         if taken:
             continue
@@ -300,12 +303,17 @@ def _create(request: CheckoutRequest, products: dict[int, Product], outbox: Outb
         order.street = address.street
     db.session.add(order)
     db.session.flush()  # claims the idempotency key before any stock is touched
-    _reserve(request, products, order.code)
-
-    status = PartStatus.AWAITING_PAYMENT if online else PartStatus.AWAITING_FULFILMENT
     by_producer: dict[int, list[LineRequest]] = {}
     for line in request.lines:
         by_producer.setdefault(products[line.product_id].producer_id, []).append(line)
+    # Part numbers follow the producers' order in the cart; the stock history names the part.
+    references = {
+        producer_id: f"{order.code}-{number}"
+        for number, producer_id in enumerate(by_producer, start=1)
+    }
+    _reserve(request, products, references)
+
+    status = PartStatus.AWAITING_PAYMENT if online else PartStatus.AWAITING_FULFILMENT
     for number, (producer_id, lines) in enumerate(by_producer.items(), start=1):
         choice = request.deliveries[producer_id]
         producer = products[lines[0].product_id].producer

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from market.dbtypes import utcnow
 from market.extensions import db
-from orders import notifications
+from orders import notifications, traceability
 from orders.errors import InvalidTransition
 from orders.lifecycle import FULFILMENT_ACTIONS, Action
 from orders.models import OrderPart, PartStatus
@@ -62,6 +62,11 @@ def group_counts(producer_id: int) -> dict[str, int]:
     return {g.key: sum(by_status.get(s, 0) for s in g.states) for g in STATE_GROUPS}
 
 
+def awaiting_fulfilment_count(producer_id: int) -> int:
+    """Parts paid (or cash) and waiting for the producer to pack them: the "To pack" tab."""
+    return group_counts(producer_id)[STATE_GROUPS[0].key]
+
+
 def new_part_counts(producer_ids: list[int]) -> dict[int, int]:
     """Parts waiting to be packed that nobody of the producer has opened yet."""
     if not producer_ids:
@@ -95,6 +100,7 @@ def advance_part(part: OrderPart, action: Action, actor: Actor, note: str = "") 
     with unit_of_work() as outbox:
         apply(part, action, actor, note=note, **values)
         if action in (Action.SHIP, Action.READY):
+            traceability.record_shipment_lots(part, utcnow())
             outbox.extend(notifications.part_on_its_way(part))
 
 

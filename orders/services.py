@@ -229,7 +229,7 @@ def _cancel_parts(order: Order, parts: list[OrderPart], actor: Actor, reason: st
         was = {p.id: p.status for p in parts}
         for part in sorted(parts, key=lambda p: p.id):
             _cancel(part, actor, reason)
-        release_stock(parts, reason=f"cancelled by {actor.role}")
+        release_stock(parts, reason=f"cancelled by {actor.role}", actor=actor)
         outbox.extend(notifications.parts_cancelled(order, parts))
         if actor.role is ActorRole.SHOPPER:
             for part in parts:

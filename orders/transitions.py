@@ -97,19 +97,31 @@ def _lines_in_lock_order(parts: list[OrderPart]) -> list[tuple[OrderPart, OrderL
     return sorted(pairs, key=lambda pair: pair[1].product_id or 0)
 
 
-def release_stock(parts: list[OrderPart], reason: str) -> None:
-    """Put cancelled parts' units back on the shelf."""
+def release_stock(parts: list[OrderPart], reason: str, actor: Actor = SYSTEM) -> None:
+    """Put cancelled parts' units back on the shelf (a return in the stock history)."""
     for part, line in _lines_in_lock_order(parts):
         if line.product_id is not None:
-            stock.release(line.product_id, line.quantity, reason=reason, reference=part.reference)
+            stock.release(
+                line.product_id,
+                line.quantity,
+                unit_price=line.unit_price,
+                reason=reason,
+                reference=part.reference,
+                actor_id=actor.user_id,
+            )
 
 
-def reserve_stock(parts: list[OrderPart], reason: str) -> None:
+def reserve_stock(parts: list[OrderPart], reason: str, actor: Actor = SYSTEM) -> None:
     """Take parts' units again (a late payment for expired parts), or raise ``OutOfStock``."""
     shortages = []
     for part, line in _lines_in_lock_order(parts):
         if line.product_id is None or not stock.reserve(
-            line.product_id, line.quantity, reason=reason, reference=part.reference
+            line.product_id,
+            line.quantity,
+            unit_price=line.unit_price,
+            reason=reason,
+            reference=part.reference,
+            actor_id=actor.user_id,
         ):
             left = db.session.scalar(sa.select(Product.stock).where(Product.id == line.product_id))
             shortages.append(

@@ -11,7 +11,7 @@ from functools import wraps
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, g, redirect, request
+from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -26,6 +26,20 @@ from market.extensions import db, login_manager
 
 bp = Blueprint("workspace", __name__, url_prefix="/ban-hang")
 bp.context_processor(template_labels)
+MENU_KEY = "workspace.menu_links"
+
+
+def add_menu_link(app: Flask, endpoint: str, label: object) -> None:
+    """Let another package put one of its pages (taking ``producer_id``) in the shop menu."""
+    links: list[tuple[str, object]] = app.extensions.setdefault(MENU_KEY, [])
+    if endpoint not in (known for known, _label in links):
+        links.append((endpoint, label))
+
+
+@bp.app_template_global()
+def workspace_menu_links() -> list[tuple[str, object]]:
+    """The menu links other packages added, as (endpoint, label)."""
+    return list(current_app.extensions.get(MENU_KEY, []))
 
 
 @bp.before_request

@@ -4,11 +4,16 @@ Every function takes a producer id (and a :class:`Period`) and returns plain dat
 they return zeros and empty lists, which the page shows as an empty state.
 
 Sales are read from stock movements with reason ``sale`` (units × the unit price recorded on the
-movement), net of ``return`` movements. The orders package records those movements when it takes
-stock (``catalog.workspace.stock.record_stock_change``), so these figures exist before and without
-the orders tables. Orders awaiting fulfilment live in the orders package, which depends on the
-catalog (never the reverse): it plugs its counter in with :func:`set_awaiting_fulfilment_counter`.
-Until it does, the page says fulfilment is not available rather than showing a false zero.
+movement), net of ``return`` movements, each counted on the day it happened: an order that expires
+or is cancelled in the same period nets to zero (and is not counted as an order); one cancelled in
+a later period shows as a negative figure there. Money refunded without goods coming back (a
+refund after delivery) is not a stock movement: it shows in the payments' ledger and payouts,
+not here — these figures are the goods sold. The orders package records those movements when it
+takes stock (``catalog.workspace.stock.record_stock_change``), so these figures exist before and
+without the orders tables. Orders awaiting fulfilment live in the orders package, which depends on
+the catalog (never the reverse): it plugs its counter (and the page listing them) in with
+:func:`set_awaiting_fulfilment_counter`. Until it does, the page says fulfilment is not available
+rather than showing a false zero.
 """
 
 from collections.abc import Callable
@@ -16,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, url_for
 
 from catalog.models import Product, ProductStatus
 from catalog.workspace.models import StockMovement, StockReason
@@ -25,6 +30,7 @@ from market.extensions import db
 LOCAL_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh, no daylight saving
 PERIODS = {"today": 1, "7d": 7, "30d": 30}
 COUNTER_KEY = "workspace.awaiting_fulfilment"
+LIST_KEY = "workspace.awaiting_fulfilment_list"
 
 
 @dataclass(frozen=True)
@@ -162,11 +168,16 @@ def sales_summary(producer_id: int, period: Period) -> SalesSummary:
         .group_by(day)
     ).all()
     by_day = {_as_date(d): (int(revenue or 0), int(units or 0)) for d, revenue, units in rows}
-    orders = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(StockMovement.order_ref))).where(
-            *_sales_filter(producer_id, period), StockMovement.reason == StockReason.SALE
-        )
+    # An order counts when units of it are still sold after its returns: an expired or cancelled
+    # order nets to zero units and is not an order.
+    kept = (
+        sa.select(StockMovement.order_ref)
+        .where(*_sales_filter(producer_id, period), StockMovement.order_ref.is_not(None))
+        .group_by(StockMovement.order_ref)
+        .having(sa.func.sum(_units()) > 0)
+        .subquery()
     )
+    orders = db.session.scalar(sa.select(sa.func.count()).select_from(kept))
     summary = SalesSummary(orders=int(orders or 0))
     for offset in range(period.days):
         current = period.first_day + timedelta(days=offset)
@@ -213,12 +224,24 @@ def low_stock(producer_id: int, limit: int = 10) -> list[Product]:
     )
 
 
-def set_awaiting_fulfilment_counter(counter: Callable[[int], int]) -> None:
-    """Plug in how to count a producer's orders awaiting fulfilment (the orders package does)."""
+def set_awaiting_fulfilment_counter(
+    counter: Callable[[int], int], endpoint: str | None = None
+) -> None:
+    """Plug in how to count a producer's orders awaiting fulfilment (the orders package does).
+
+    ``endpoint`` names the page listing them; it takes a ``producer_id`` argument.
+    """
     current_app.extensions[COUNTER_KEY] = counter
+    current_app.extensions[LIST_KEY] = endpoint
 
 
 def awaiting_fulfilment(producer_id: int) -> int | None:
     """Orders waiting for this producer to pack them, or None if no orders package counts them."""
     counter = current_app.extensions.get(COUNTER_KEY)
     return counter(producer_id) if counter else None
+
+
+def awaiting_fulfilment_url(producer_id: int) -> str | None:
+    """The page listing the producer's orders to fulfil, if the orders package named one."""
+    endpoint = current_app.extensions.get(LIST_KEY)
+    return url_for(endpoint, producer_id=producer_id) if endpoint else None

@@ -124,6 +124,7 @@ def dashboard(producer_id: int) -> ResponseReturnValue:
         top=sales.top_products(producer_id, period),
         low=sales.low_stock(producer_id),
         awaiting=sales.awaiting_fulfilment(producer_id),
+        awaiting_url=sales.awaiting_fulfilment_url(producer_id),
     )
 
 

@@ -15,11 +15,11 @@ from wtforms.fields.choices import SelectChoice
 from catalog.models import Producer
 from catalog.permissions import require_producer_access
 from market.extensions import db
-from orders import fulfilment, services
+from orders import fulfilment, services, traceability
 from orders.errors import InvalidTransition
 from orders.forms import AdvanceForm, BulkForm, ProducerCancelForm
 from orders.lifecycle import FULFILMENT_ACTIONS, Action, action_label, allowed_actions
-from orders.models import OrderPart
+from orders.models import OrderPart, PartStatus
 from orders.templating import producer_order_links
 from orders.transitions import Actor
 from orders.views import keep_private
@@ -124,6 +124,7 @@ def part(producer_id: int, part_id: int) -> ResponseReturnValue:
         actions=allowed_actions(item, actor.role),
         advance_form=AdvanceForm(),
         cancel_form=ProducerCancelForm(),
+        lots=traceability.shipped_lots([item])[item.id],
     )
 
 
@@ -162,6 +163,7 @@ def cancel(producer_id: int, part_id: int) -> ResponseReturnValue:
             actions=allowed_actions(item, actor.role),
             advance_form=AdvanceForm(),
             cancel_form=form,
+            lots=traceability.shipped_lots([item])[item.id],
         )
         return page, 400
     try:
@@ -175,9 +177,16 @@ def cancel(producer_id: int, part_id: int) -> ResponseReturnValue:
 
 @bp.get("/<int:producer_id>/don-hang/<int:part_id>/phieu-giao-hang")
 def slip(producer_id: int, part_id: int) -> ResponseReturnValue:
-    """A printable packing slip for the part."""
+    """A printable packing slip for the part, with the lots it ships (or would ship) from."""
     producer, _actor = _acting_for(producer_id)
     item = _part(producer_id, part_id)
+    lots = traceability.shipped_lots([item])[item.id]
+    proposed = item.status in (PartStatus.AWAITING_FULFILMENT, PartStatus.PACKED)
     return render_template(
-        "orders/fulfilment/slip.html", producer=producer, part=item, order=item.order
+        "orders/fulfilment/slip.html",
+        producer=producer,
+        part=item,
+        order=item.order,
+        lots=traceability.proposed_lots(item) if proposed else lots,
+        lots_proposed=proposed,
     )

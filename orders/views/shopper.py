@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from market.extensions import db
-from orders import cart, services
+from orders import cart, services, traceability
 from orders.errors import InvalidTransition
 from orders.forms import BuyAgainForm, ShopperCancelForm
 from orders.lifecycle import Action, check
@@ -70,6 +70,7 @@ def _show(order: Order, private: bool) -> ResponseReturnValue:
         cancellable={p.id for p in order.parts if _cancellable(p)},
         cancel_form=ShopperCancelForm(),
         buy_again_form=BuyAgainForm(),
+        lots=traceability.shipped_lots(order.parts),
     )
 
 

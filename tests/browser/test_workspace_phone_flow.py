@@ -1,4 +1,5 @@
-"""On a 360 px phone: sign up, open a shop, list a product with photos; a helper adds one."""
+"""On a 360 px phone: sign up, open a shop, list a product with photos; a helper adds one;
+once the shop is verified, shoppers find both through the search box, typed without accents."""
 
 from collections.abc import Callable
 from pathlib import Path
@@ -93,6 +94,20 @@ def test_a_household_and_its_helper_list_products_with_photos_from_a_phone(
     cards = page.locator(".grid .card")
     assert cards.count() == 2
     assert page.locator(".grid .card img[src*='/anh/']").count() == 2
+
+    shopper = new_page(java_script_enabled=False)
+    for typed, name in (
+        ("cam sanh ham yen", "Cam sành Hàm Yên"),
+        ("mat ong bac ha", "Mật ong bạc hà"),
+    ):
+        shopper.goto(f"{live_url}/")
+        shopper.get_by_label("Tìm sản phẩm").fill(typed)
+        with shopper.expect_navigation():
+            shopper.get_by_label("Tìm sản phẩm").press("Enter")
+        assert "/tim-kiem?q=" in shopper.url
+        found = shopper.locator(".search-results .card").first
+        assert name in found.inner_text()
+        assert found.locator("img[src*='/anh/']").count() == 1
 
     with app.app_context():
         listed = db.session.scalars(sa.select(Product).order_by(Product.id)).all()

@@ -1,0 +1,104 @@
+"""Orders and lots: which lots a part shipped from, and who bought a lot (for recalls).
+
+When a part leaves the producer (shipped, or ready for pickup), each of its lines is taken from
+the product's lots, oldest harvest first and never a recalled lot
+(``catalog.trace.services.choose_lots_for_shipment``), and a sale event is recorded on each lot
+with the part's reference (``ABCD2345-1``). That reference is the only link: the public lot page
+shows the sale without it, the part pages read the lots back from it, and a recall finds the
+buyers through it.
+"""
+
+import logging
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from catalog.models import Lot
+from catalog.trace.buyers import Buyer
+from catalog.trace.models import EventType, LotEvent
+from catalog.trace.services import choose_lots_for_shipment, record_sale_event
+from market.extensions import db
+from orders.models import Order, OrderPart
+
+logger = logging.getLogger(__name__)
+
+# part id → product id → [(lot, quantity)]
+LotsByLine = dict[int, dict[int, list[tuple[Lot, Decimal]]]]
+
+
+def record_shipment_lots(part: OrderPart, when: datetime) -> int:
+    """Record a sale event on the lots each line ships from; joins the caller's transaction."""
+    recorded = 0
+    for line in part.lines:
+        if line.product_id is None:
+            continue
+        for allocation in choose_lots_for_shipment(line.product_id, line.quantity):
+            record_sale_event(allocation.lot, part.reference, allocation.quantity, when)
+            recorded += 1
+    logger.info("Part %s shipped from %s lot allocation(s)", part.reference, recorded)
+    return recorded
+
+
+def shipped_lots(parts: list[OrderPart]) -> LotsByLine:
+    """The lots each part's lines were shipped from, as recorded by sale events."""
+    by_reference = {part.reference: part.id for part in parts}
+    found: LotsByLine = {part.id: defaultdict(list) for part in parts}
+    if not by_reference:
+        return found
+    events = db.session.scalars(
+        sa.select(LotEvent)
+        .where(LotEvent.type == EventType.SELLING, LotEvent.reference.in_(by_reference))
+        .options(so.joinedload(LotEvent.lot))
+        .order_by(LotEvent.id)
+    )
+    for event in events:
+        found[by_reference[event.reference]][event.lot.product_id].append(
+            (event.lot, event.quantity or Decimal(0))
+        )
+    return found
+
+
+def proposed_lots(part: OrderPart) -> dict[int, list[tuple[Lot, Decimal]]]:
+    """The lots the part's lines would ship from now (oldest first), for the packing slip."""
+    proposed = {}
+    for line in part.lines:
+        if line.product_id is not None:
+            allocations = choose_lots_for_shipment(line.product_id, line.quantity)
+            proposed[line.product_id] = [(a.lot, a.quantity) for a in allocations]
+    return proposed
+
+
+def lot_buyers(lot_id: int) -> list[Buyer]:
+    """Everyone whose order part recorded a sale from the lot (the recall's buyer source)."""
+    references = db.session.scalars(
+        sa.select(LotEvent.reference)
+        .where(LotEvent.lot_id == lot_id, LotEvent.type == EventType.SELLING)
+        .distinct()
+    ).all()
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for reference in references:
+        code, _dash, number = reference.rpartition("-")
+        if code and number.isdigit():
+            wanted[code].add(int(number))
+    if not wanted:
+        return []
+    parts = db.session.scalars(
+        sa.select(OrderPart)
+        .join(Order, OrderPart.order_id == Order.id)
+        .where(Order.code.in_(wanted))
+        .options(so.joinedload(OrderPart.order).joinedload(Order.user))
+    )
+    return [
+        Buyer(
+            name=part.order.contact_name,
+            email=part.order.notify_email,
+            phone=part.order.contact_phone,
+            order_reference=part.reference,
+            locale=part.order.locale,
+        )
+        for part in parts
+        if part.number in wanted[part.order.code]
+    ]
