@@ -15,7 +15,9 @@ logger = logging.getLogger(__name__)
 FEATURE_PACKAGES = (
     "market.core",
     "market.accounts",
+    "market.openapi",
     "catalog",
+    "catalog.search",
     "market.demo",
 )
 

@@ -58,6 +58,14 @@ class Config:
 
     PAGE_SIZE = 24
 
+    # Search: "whoosh" (an index in SEARCH_INDEX_DIR, default INSTANCE_PATH/search) or
+    # "postgres" (unaccent + pg_trgm in the shared database, for several app servers).
+    SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
+    SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", "")
+    # Seconds between outbox checks by each process's sync thread; 0 applies before searches.
+    SEARCH_SYNC_INTERVAL = float(os.environ.get("SEARCH_SYNC_INTERVAL", "0.5"))
+    SEARCH_API_RATE_LIMIT = os.environ.get("SEARCH_API_RATE_LIMIT", "300 per minute")
+
 
 class DevelopmentConfig(Config):
     """Local development: an insecure fallback key is acceptable here only."""
