@@ -1,5 +1,7 @@
 """The catalog: producers, products, OCOP categories, origin, and the public storefront."""
 
+import typing
+
 import click
 from flask import Flask
 from flask.cli import AppGroup
@@ -15,6 +17,17 @@ def sync_categories_command() -> None:
     from catalog.categories import sync_categories
 
     click.echo(f"{sync_categories()} categories in the OCOP tree.")
+
+
+@catalog_cli.command("import")
+@click.argument("file", type=click.File("rb"))
+@click.option("--producer", "slug", required=True, help="The producer's slug.")
+@click.option("--dry-run", is_flag=True, help="Check the file and report; change nothing.")
+def import_command(file: typing.BinaryIO, slug: str, dry_run: bool) -> None:
+    """Create or update a producer's listings from a CSV or XLSX file, by SKU."""
+    from catalog.workspace.cli import run_import
+
+    raise SystemExit(run_import(file.read(), slug, dry_run))
 
 
 def register(app: Flask) -> None:

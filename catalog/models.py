@@ -202,6 +202,7 @@ class Product(db.Model):
     __table_args__ = (
         sa.CheckConstraint("price >= 0", name="price_non_negative"),
         sa.CheckConstraint("stock >= 0", name="stock_non_negative"),
+        sa.CheckConstraint("low_stock_threshold >= 0", name="low_stock_threshold"),
         sa.CheckConstraint("gtin IS NULL OR length(gtin) = 14", name="gtin_14"),
         sa.UniqueConstraint("producer_id", "sku"),
         sa.Index("ix_products_public_listing", "status", "created_at"),
@@ -220,6 +221,8 @@ class Product(db.Model):
     unit: so.Mapped[str] = so.mapped_column(sa.String(40))
     price: so.Mapped[int] = so.mapped_column(sa.BigInteger, index=True)
     stock: so.Mapped[int] = so.mapped_column(default=0)
+    # At or below this stock the workspace warns the producer; 0 turns the warning off.
+    low_stock_threshold: so.Mapped[int] = so.mapped_column(default=5, server_default="5")
     status: so.Mapped[ProductStatus] = so.mapped_column(
         str_enum(ProductStatus, "product_status"), default=ProductStatus.DRAFT
     )

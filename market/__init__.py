@@ -18,6 +18,7 @@ FEATURE_PACKAGES = (
     "market.openapi",
     "catalog",
     "catalog.search",
+    "catalog.workspace",
     "market.demo",
 )
 

@@ -2,13 +2,15 @@
 
 from datetime import UTC, datetime
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, format_date, format_datetime, get_locale
 from flask_login import current_user
 
 
 def select_locale() -> str:
     """The user's saved language, else the session's choice, else Vietnamese."""
+    if not has_request_context():  # CLI commands and background work
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale

@@ -1,0 +1,88 @@
+"""Words for workspace states and actions, shown in templates."""
+
+from flask_babel import lazy_gettext as _l
+
+from catalog.models import AreaStatus, ProducerStatus, ProductStatus, ReviewStatus
+from catalog.workspace.stock import REASON_LABELS
+
+PRODUCT_STATUS = {
+    ProductStatus.DRAFT: _l("Draft"),
+    ProductStatus.ACTIVE: _l("On sale"),
+    ProductStatus.PAUSED: _l("Paused"),
+    ProductStatus.ARCHIVED: _l("Archived"),
+}
+# The button that moves a listing to each status.
+STATUS_ACTIONS = {
+    ProductStatus.ACTIVE: _l("Put on sale"),
+    ProductStatus.PAUSED: _l("Pause"),
+    ProductStatus.ARCHIVED: _l("Archive"),
+    ProductStatus.DRAFT: _l("Restore as draft"),
+}
+STATUS_FILTERS = {
+    "current": _l("Not archived"),
+    "draft": _l("Drafts"),
+    "active": _l("On sale"),
+    "paused": _l("Paused"),
+    "archived": _l("Archived"),
+    "all": _l("All"),
+}
+PRODUCER_STATUS = {
+    ProducerStatus.PENDING: _l("Waiting for verification"),
+    ProducerStatus.VERIFIED: _l("Verified"),
+    ProducerStatus.SUSPENDED: _l("Suspended"),
+}
+REVIEW_STATUS = {
+    ReviewStatus.PENDING: _l("Pending verification"),
+    ReviewStatus.APPROVED: _l("Approved"),
+    ReviewStatus.REJECTED: _l("Rejected"),
+}
+AREA_STATUS = {
+    AreaStatus.ACTIVE: _l("Active"),
+    AreaStatus.SUSPENDED: _l("Suspended"),
+    AreaStatus.CANCELLED: _l("Cancelled"),
+}
+ACCESS = {
+    "owner": _l("owner"),
+    "staff": _l("staff"),
+    "helper": _l("helper"),
+    "cli": _l("command line"),
+}
+ACTIONS = {
+    "producer.create": _l("Created the shop"),
+    "producer.update": _l("Edited the profile"),
+    "producer.bank": _l("Changed the bank account"),
+    "team.invite": _l("Invited to the staff"),
+    "team.uninvite": _l("Cancelled an invitation"),
+    "team.join": _l("Joined the staff"),
+    "team.remove": _l("Removed from the staff"),
+    "helper.grant": _l("Gave a helper access"),
+    "helper.revoke": _l("Revoked a helper's access"),
+    "product.create": _l("Created a product"),
+    "product.update": _l("Edited a product"),
+    "product.status": _l("Changed a product's status"),
+    "product.quick_edit": _l("Quick edit of price or stock"),
+    "product.import": _l("Imported a product"),
+    "photo.add": _l("Added photos"),
+    "photo.reorder": _l("Reordered photos"),
+    "photo.delete": _l("Deleted a photo"),
+    "stock.adjust": _l("Changed stock"),
+    "ocop.claim": _l("Claimed an OCOP rating"),
+    "area.create": _l("Registered a growing area"),
+    "area.update": _l("Edited a growing area"),
+    "lot.create": _l("Recorded a lot"),
+}
+
+
+def template_labels() -> dict:
+    """The label tables, for the workspace templates' context."""
+    return {
+        "product_status_labels": PRODUCT_STATUS,
+        "status_actions": STATUS_ACTIONS,
+        "status_filter_labels": STATUS_FILTERS,
+        "producer_status_labels": PRODUCER_STATUS,
+        "review_status_labels": REVIEW_STATUS,
+        "area_status_labels": AREA_STATUS,
+        "access_labels": ACCESS,
+        "action_labels": ACTIONS,
+        "reason_labels": REASON_LABELS,
+    }
