@@ -83,6 +83,7 @@ class Producer(db.Model):
     __tablename__ = "producers"
     __table_args__ = (
         sa.CheckConstraint("length(bank_bin) = 6 OR bank_bin IS NULL", name="bank_bin"),
+        sa.CheckConstraint("delivery_fee >= 0", name="delivery_fee_non_negative"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -102,6 +103,10 @@ class Producer(db.Model):
         str_enum(ProducerStatus, "producer_status"), default=ProducerStatus.PENDING, index=True
     )
     status_reason: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+    # Flat fee in đồng for home delivery of one order part (used by orders at checkout).
+    delivery_fee: so.Mapped[int] = so.mapped_column(
+        sa.BigInteger, default=30_000, server_default="30000"
+    )
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     verified_at: so.Mapped[datetime | None]
 

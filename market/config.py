@@ -65,6 +65,9 @@ class Config:
     # Seconds between outbox checks by each process's sync thread; 0 applies before searches.
     SEARCH_SYNC_INTERVAL = float(os.environ.get("SEARCH_SYNC_INTERVAL", "0.5"))
     SEARCH_API_RATE_LIMIT = os.environ.get("SEARCH_API_RATE_LIMIT", "300 per minute")
+    # Orders: how long unpaid online orders hold stock; checkouts allowed per client address.
+    ORDER_HOLD_MINUTES = int(os.environ.get("ORDER_HOLD_MINUTES", "30"))
+    CHECKOUT_RATE_LIMIT = os.environ.get("CHECKOUT_RATE_LIMIT", "60 per hour")
 
 
 class DevelopmentConfig(Config):

@@ -12,6 +12,8 @@ def select_locale() -> str:
     if not has_request_context():  # CLI commands and background work
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI and cron: messages in the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("lang")

@@ -9,6 +9,14 @@ DATA_FILE = Path(__file__).parent / "data" / "places.json"
 
 
 @dataclass(frozen=True)
+class Province:
+    """The province the data file describes."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
 class Commune:
     """A commune, ward or township inside a district."""
 
@@ -30,6 +38,12 @@ class District:
     def commune(self, code: str) -> Commune | None:
         """The commune with this code, if it belongs to the district."""
         return next((c for c in self.communes if c.code == code), None)
+
+
+@cache
+def province() -> Province:
+    """The province whose districts and communes the data file holds."""
+    return Province(**json.loads(DATA_FILE.read_text(encoding="utf-8"))["province"])
 
 
 @cache

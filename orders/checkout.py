@@ -1,0 +1,362 @@
+"""Placing an order: one order per checkout, one part per producer, stock reserved atomically.
+
+Guarantees: a repeated submission (double tap, refresh, retry) returns the order the first one
+made, because the form's idempotency key is unique in the database; stock is taken with
+conditional updates that also require the price the shopper was shown, so nobody oversells and
+nobody is charged a price they did not see; if anything is short or changed, nothing is kept.
+"""
+
+import logging
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app
+from flask_babel import gettext as _
+from itsdangerous import Signer
+
+from catalog.models import Product
+from market.dbtypes import utcnow
+from market.extensions import db
+from orders import notifications, stock
+from orders.addresses import Address
+from orders.cart import MAX_QUANTITY, CartView
+from orders.errors import (
+    CheckoutError,
+    OutOfStock,
+    PriceChange,
+    PricesChanged,
+    ProductUnavailable,
+    Shortage,
+)
+from orders.models import (
+    ActorRole,
+    CartItem,
+    DeliveryMethod,
+    Order,
+    OrderLine,
+    OrderPart,
+    PartEvent,
+    PartStatus,
+    PaymentMethod,
+)
+from orders.transaction import Outbox, unit_of_work
+
+logger = logging.getLogger(__name__)
+
+# Order codes go into bank transfer memos and are read out on the phone: no 0/O, 1/I.
+CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    """A product to buy, at the price the shopper was shown."""
+
+    product_id: int
+    quantity: int
+    expected_price: int
+
+
+@dataclass(frozen=True)
+class DeliveryChoice:
+    """How one producer's part reaches the shopper, and the home-delivery fee shown."""
+
+    method: DeliveryMethod
+    pickup_point: str = ""
+    expected_fee: int | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Who to call about the order."""
+
+    name: str
+    phone: str
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class CheckoutRequest:
+    """Everything the checkout form says."""
+
+    idempotency_key: str
+    lines: tuple[LineRequest, ...]
+    deliveries: Mapping[int, DeliveryChoice]
+    contact: Contact
+    payment_method: PaymentMethod
+    address: Address | None = None
+    user_id: int | None = None
+    locale: str = "vi"
+
+
+@dataclass
+class Quote:
+    """What the checkout page showed: quantity and price per product, fee per producer."""
+
+    lines: dict[int, tuple[int, int]] = field(default_factory=dict)
+    fees: dict[int, int] = field(default_factory=dict)
+
+
+def new_order_code() -> str:
+    """A random, short, unambiguous order code."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def _key_signer() -> Signer:
+    return Signer(current_app.config["SECRET_KEY"], salt="checkout-idempotency")
+
+
+def new_idempotency_key() -> str:
+    """A key for one checkout form, signed so that only keys this site issued are accepted."""
+    return _key_signer().sign(secrets.token_urlsafe(24)).decode()
+
+
+def is_idempotency_key(key: str) -> bool:
+    """True for a key this site issued (a client cannot pick one that collides with another's)."""
+    return len(key) <= 64 and _key_signer().validate(key)
+
+
+def sold_out(shortages: list[Shortage]) -> OutOfStock:
+    """The error for products that are short, naming them."""
+    names = ", ".join(s.name for s in shortages)
+    return OutOfStock(_("Sold out: %(names)s. Nothing was ordered.", names=names), shortages)
+
+
+def available_payment_methods() -> list[PaymentMethod]:
+    """Bank transfer and cash always; card only when Stripe is configured."""
+    methods = [PaymentMethod.BANK_TRANSFER]
+    if current_app.config.get("STRIPE_SECRET_KEY"):
+        methods.append(PaymentMethod.CARD)
+    return [*methods, PaymentMethod.CASH]
+
+
+def make_quote(cart: CartView) -> str:
+    """Encode what the shopper is shown, to compare with the prices at the moment of ordering."""
+    lines = ",".join(f"{x.product.id}x{x.quantity}@{x.product.price}" for x in cart.lines)
+    fees = ",".join(f"{g.producer.id}@{g.producer.delivery_fee}" for g in cart.groups)
+    return f"{lines}|{fees}"
+
+
+def read_quote(text: str | None) -> Quote | None:
+    """Decode a quote from the form; None if it was tampered with or truncated."""
+    try:
+        lines_part, fees_part = (text or "").split("|")
+        quote = Quote()
+        for item in filter(None, lines_part.split(",")):
+            product, rest = item.split("x")
+            quantity, price = rest.split("@")
+            quote.lines[int(product)] = (int(quantity), int(price))
+        for item in filter(None, fees_part.split(",")):
+            producer, fee = item.split("@")
+            quote.fees[int(producer)] = int(fee)
+    except ValueError:
+        return None
+    return quote
+
+
+def order_for_key(key: str) -> Order | None:
+    """The order an earlier submission of the same checkout form made, if any."""
+    return db.session.scalar(sa.select(Order).where(Order.idempotency_key == key))
+
+
+def place_order(request: CheckoutRequest) -> Order:
+    """Reserve stock for every line and create one order with a part per producer."""
+    existing = order_for_key(request.idempotency_key)
+    if existing is not None:
+        return existing
+    products = _load_products(request)
+    _check(request, products)
+    for _attempt in range(3):
+        try:
+            with unit_of_work() as outbox:
+                order = _create(request, products, outbox)
+        except sa.exc.IntegrityError:
+            # Either the same form was submitted twice at once, or (rarely) the code was taken.
+            existing = order_for_key(request.idempotency_key)
+            if existing is not None:
+                return existing
+            logger.warning("Order code collision, drawing another")
+            continue
+        logger.info("Order %s placed: %s part(s), %s đ", order.code, len(order.parts), order.total)
+        return order
+    raise CheckoutError(_("We could not place your order. Please try again."))
+
+
+def _load_products(request: CheckoutRequest) -> dict[int, Product]:
+    ids = [line.product_id for line in request.lines]
+    return {
+        p.id: p
+        for p in db.session.scalars(
+            sa.select(Product).where(Product.id.in_(ids)).options(so.joinedload(Product.producer))
+        )
+    }
+
+
+def _check(request: CheckoutRequest, products: dict[int, Product]) -> None:
+    if not request.lines:
+        raise CheckoutError(_("Your cart is empty."))
+    if request.payment_method not in available_payment_methods():
+        raise CheckoutError(_("Choose a payment method."))
+    ids = [line.product_id for line in request.lines]
+    if len(set(ids)) != len(ids) or any(
+        not 1 <= line.quantity <= MAX_QUANTITY for line in request.lines
+    ):
+        raise CheckoutError(_("Choose a quantity from 1 to %(max)s.", max=MAX_QUANTITY))
+    unsold = [p.name for p in products.values() if not p.is_public]
+    if unsold or len(products) < len(ids):
+        raise ProductUnavailable(
+            _(
+                "Some products are not for sale any more: %(names)s. Remove them from your cart.",
+                names=", ".join(unsold),
+            )
+        )
+    changes = [
+        PriceChange(products[line.product_id].name, line.expected_price, product.price)
+        for line in request.lines
+        if (product := products[line.product_id]).price != line.expected_price
+    ]
+    producers = {p.producer_id: p.producer for p in products.values()}
+    for producer_id, producer in producers.items():
+        choice = request.deliveries.get(producer_id)
+        if choice is None:
+            raise CheckoutError(_("Choose how each producer's part reaches you."))
+        if choice.method is DeliveryMethod.PICKUP_STALL and not choice.pickup_point.strip():
+            raise CheckoutError(_("Say at which market or stall you will pick up."))
+        if choice.method is not DeliveryMethod.HOME:
+            continue
+        if request.address is None:
+            raise CheckoutError(_("Enter the address for home delivery."))
+        if choice.expected_fee is not None and choice.expected_fee != producer.delivery_fee:
+            label = _("Delivery from %(producer)s", producer=producer.name)
+            changes.append(PriceChange(label, choice.expected_fee, producer.delivery_fee))
+    if changes:
+        raise _prices_changed(changes)
+
+
+def _prices_changed(changes: list[PriceChange]) -> PricesChanged:
+    return PricesChanged(
+        _("Some prices changed since you opened this page. Check the new total and order again."),
+        changes,
+    )
+
+
+def _reserve(request: CheckoutRequest, products: dict[int, Product], code: str) -> None:
+    shortages, changes = [], []
+    # Always in product-id order, so two checkouts never wait on each other's rows (deadlock).
+    for line in sorted(request.lines, key=lambda item: item.product_id):
+        taken = stock.reserve(
+            line.product_id,
+            line.quantity,
+            expected_price=line.expected_price,
+            reason="order",
+            reference=code,
+        )
+        if taken:
+            continue
+        now = db.session.execute(
+            sa.select(Product.stock, Product.price).where(Product.id == line.product_id)
+        ).one()
+        name = products[line.product_id].name
+        if now.price != line.expected_price:
+            changes.append(PriceChange(name, line.expected_price, now.price))
+        else:
+            shortages.append(Shortage(line.product_id, name, line.quantity, now.stock))
+    if shortages:
+        raise sold_out(shortages)
+    if changes:
+        raise _prices_changed(changes)
+
+
+def _create(request: CheckoutRequest, products: dict[int, Product], outbox: Outbox) -> Order:
+    now = utcnow()
+    online = request.payment_method is not PaymentMethod.CASH
+    hold = timedelta(minutes=current_app.config["ORDER_HOLD_MINUTES"])
+    address = request.address
+    order = Order(
+        code=new_order_code(),
+        access_token=secrets.token_urlsafe(32),
+        idempotency_key=request.idempotency_key,
+        user_id=request.user_id,
+        contact_name=request.contact.name,
+        contact_phone=request.contact.phone,
+        contact_email=request.contact.email or None,
+        payment_method=request.payment_method,
+        items_total=0,
+        delivery_total=0,
+        total=0,
+        locale=request.locale,
+        created_at=now,
+        expires_at=now + hold if online else None,
+    )
+    if address is not None:
+        order.province_code, order.province_name = address.province_code, address.province_name
+        order.district_code, order.district_name = address.district_code, address.district_name
+        order.commune_code, order.commune_name = address.commune_code, address.commune_name
+        order.street = address.street
+    db.session.add(order)
+    db.session.flush()  # claims the idempotency key before any stock is touched
+    _reserve(request, products, order.code)
+
+    status = PartStatus.AWAITING_PAYMENT if online else PartStatus.AWAITING_FULFILMENT
+    by_producer: dict[int, list[LineRequest]] = {}
+    for line in request.lines:
+        by_producer.setdefault(products[line.product_id].producer_id, []).append(line)
+    for number, (producer_id, lines) in enumerate(by_producer.items(), start=1):
+        choice = request.deliveries[producer_id]
+        producer = products[lines[0].product_id].producer
+        fee = producer.delivery_fee if choice.method is DeliveryMethod.HOME else 0
+        items_total = sum(line.expected_price * line.quantity for line in lines)
+        part = OrderPart(
+            producer_id=producer_id,
+            number=number,
+            status=status,
+            delivery_method=choice.method,
+            pickup_point=choice.pickup_point.strip()[:200]
+            if choice.method is DeliveryMethod.PICKUP_STALL
+            else "",
+            items_total=items_total,
+            delivery_fee=fee,
+            total=items_total + fee,
+            created_at=now,
+            updated_at=now,
+        )
+        part.lines = [
+            OrderLine(
+                product_id=line.product_id,
+                product_name=products[line.product_id].name,
+                unit=products[line.product_id].unit,
+                unit_price=line.expected_price,
+                quantity=line.quantity,
+                line_total=line.expected_price * line.quantity,
+            )
+            for line in lines
+        ]
+        part.events = [
+            PartEvent(
+                from_status=None,
+                to_status=status,
+                actor_id=request.user_id,
+                actor_role=ActorRole.SHOPPER,
+                created_at=now,
+            )
+        ]
+        order.parts.append(part)
+    order.items_total = sum(p.items_total for p in order.parts)
+    order.delivery_total = sum(p.delivery_fee for p in order.parts)
+    order.total = order.items_total + order.delivery_total
+    if request.user_id is not None:
+        db.session.execute(
+            sa.delete(CartItem).where(
+                CartItem.user_id == request.user_id, CartItem.product_id.in_(products)
+            )
+        )
+    db.session.flush()
+    outbox.extend(notifications.order_placed(order))
+    if not online:
+        for part in order.parts:
+            outbox.extend(notifications.part_to_fulfil(part))
+    return order

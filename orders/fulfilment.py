@@ -1,0 +1,119 @@
+"""The producer's side of orders: parts by state, moving them along, one or many at once."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from market.dbtypes import utcnow
+from market.extensions import db
+from orders import notifications
+from orders.errors import InvalidTransition
+from orders.lifecycle import FULFILMENT_ACTIONS, Action
+from orders.models import OrderPart, PartStatus
+from orders.transaction import unit_of_work
+from orders.transitions import Actor, apply
+
+
+@dataclass(frozen=True)
+class StateGroup:
+    """A tab of the producer's order list."""
+
+    key: str
+    label: object
+    states: tuple[PartStatus, ...]
+
+
+STATE_GROUPS = (
+    StateGroup("to-pack", _l("To pack"), (PartStatus.AWAITING_FULFILMENT,)),
+    StateGroup("packed", _l("Packed"), (PartStatus.PACKED,)),
+    StateGroup(
+        "on-the-way",
+        _l("Shipped or ready for pickup"),
+        (PartStatus.SHIPPED, PartStatus.READY_FOR_PICKUP),
+    ),
+    StateGroup("done", _l("Completed"), (PartStatus.DELIVERED, PartStatus.PICKED_UP)),
+    StateGroup("unpaid", _l("Awaiting payment"), (PartStatus.AWAITING_PAYMENT,)),
+    StateGroup("cancelled", _l("Cancelled"), (PartStatus.CANCELLED, PartStatus.REFUNDED)),
+)
+GROUPS_BY_KEY = {group.key: group for group in STATE_GROUPS}
+# Parts counted as new orders in the producer's badge.
+NEW = (OrderPart.status == PartStatus.AWAITING_FULFILMENT) & OrderPart.seen_at.is_(None)
+
+
+def parts_query(producer_id: int, group: StateGroup) -> sa.Select:
+    """The producer's parts in one tab, newest first."""
+    return (
+        sa.select(OrderPart)
+        .where(OrderPart.producer_id == producer_id, OrderPart.status.in_(group.states))
+        .order_by(OrderPart.created_at.desc(), OrderPart.id.desc())
+    )
+
+
+def group_counts(producer_id: int) -> dict[str, int]:
+    """How many parts each tab holds."""
+    rows = db.session.execute(
+        sa.select(OrderPart.status, sa.func.count())
+        .where(OrderPart.producer_id == producer_id)
+        .group_by(OrderPart.status)
+    ).all()
+    by_status = {PartStatus(status): n for status, n in rows}
+    return {g.key: sum(by_status.get(s, 0) for s in g.states) for g in STATE_GROUPS}
+
+
+def new_part_counts(producer_ids: list[int]) -> dict[int, int]:
+    """Parts waiting to be packed that nobody of the producer has opened yet."""
+    if not producer_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(OrderPart.producer_id, sa.func.count())
+        .where(OrderPart.producer_id.in_(producer_ids), NEW)
+        .group_by(OrderPart.producer_id)
+    ).all()
+    return {producer_id: n for producer_id, n in rows}
+
+
+def mark_seen(part: OrderPart) -> None:
+    """Note that someone acting for the producer opened the part (it is no longer new)."""
+    if part.seen_at is None:
+        db.session.execute(
+            sa.update(OrderPart)
+            .where(OrderPart.id == part.id, OrderPart.seen_at.is_(None))
+            .values(seen_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+
+
+def advance_part(part: OrderPart, action: Action, actor: Actor, note: str = "") -> None:
+    """Pack, ship (with a note or tracking number), mark ready, delivered or picked up."""
+    if action not in FULFILMENT_ACTIONS:
+        raise InvalidTransition(_("Unknown action."))
+    note = note.strip()
+    values = {"tracking": note[:200]} if action is Action.SHIP and note else {}
+    with unit_of_work() as outbox:
+        apply(part, action, actor, note=note, **values)
+        if action in (Action.SHIP, Action.READY):
+            outbox.extend(notifications.part_on_its_way(part))
+
+
+def bulk_advance(
+    producer_id: int, part_ids: list[int], action: Action, actor: Actor, note: str = ""
+) -> tuple[int, list[str]]:
+    """Take one action on several of the producer's parts; returns (done, refusals)."""
+    parts = db.session.scalars(
+        sa.select(OrderPart)
+        .where(OrderPart.producer_id == producer_id, OrderPart.id.in_(part_ids))
+        .order_by(OrderPart.id)
+    ).all()
+    done, refusals = 0, []
+    for part in parts:
+        reference = part.reference
+        try:
+            advance_part(part, action, actor, note)
+        except InvalidTransition as error:
+            refusals.append(f"{reference}: {error.message}")
+        else:
+            done += 1
+    return done, refusals

@@ -1,0 +1,269 @@
+"""Order use cases after checkout: payment, cancellation, refund and expiry.
+
+The payments package drives orders only through these functions; each owns its transaction,
+is safe under concurrency (see ``orders.transitions``) and raises an ``OrderError`` subclass:
+
+- ``mark_order_paid(order, amount, reference)``: the whole order was paid online (VietQR, card).
+  ``amount`` must equal ``amount_payable(order)``. Parts that expired unpaid are revived if their
+  stock can be taken again; otherwise ``OutOfStock`` is raised and nothing changes (refund it).
+  Calling it again with the same reference changes nothing.
+- ``mark_part_paid(part, amount, reference)``: one part was paid; also records cash received by
+  the producer for a cash part that is already being fulfilled (its state does not change).
+- ``refund_part(part, amount, reference)``: money returned; the part becomes ``refunded`` once all
+  of it is back, which requires it to be cancelled, delivered or picked up first.
+- ``cancel_order(order, actor, reason)`` / ``cancel_part(part, actor, reason)``: stock is released;
+  a paid part keeps ``paid_amount`` so the refund can follow.
+- ``expire_overdue()`` (cron) and ``expire_if_due(order)`` (when an order is read).
+"""
+
+import logging
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from market.dbtypes import utcnow
+from market.extensions import db
+from market.i18n import format_vnd
+from orders import notifications
+from orders.errors import AmountMismatch, InvalidTransition
+from orders.lifecycle import PRODUCER_ROLES, Action, check
+from orders.models import ActorRole, CancelKind, Order, OrderPart, PartStatus, PaymentMethod
+from orders.transaction import Outbox, unit_of_work
+from orders.transitions import (
+    PAYMENT,
+    SYSTEM,
+    Actor,
+    apply,
+    changed_meanwhile,
+    record,
+    release_stock,
+    reserve_stock,
+    update_part,
+)
+
+logger = logging.getLogger(__name__)
+
+CANCEL_KINDS = {ActorRole.SHOPPER: CancelKind.SHOPPER, ActorRole.SYSTEM: CancelKind.EXPIRED}
+
+
+# Payment ---------------------------------------------------------------------------------------
+
+
+def payable_parts(order: Order) -> list[OrderPart]:
+    """Parts an online payment would pay: awaiting payment, or expired unpaid (revivable)."""
+    return [
+        p
+        for p in order.parts
+        if p.status == PartStatus.AWAITING_PAYMENT
+        or (p.cancel_kind == CancelKind.EXPIRED and p.paid_amount == 0)
+    ]
+
+
+def amount_payable(order: Order) -> int:
+    """What an online payment for the order must amount to."""
+    return sum(p.total for p in payable_parts(order))
+
+
+def _pay(parts: list[OrderPart], reference: str, actor: Actor, outbox: Outbox) -> None:
+    expired = [p for p in parts if p.cancel_kind == CancelKind.EXPIRED]
+    reserve_stock(expired, reason="late payment")
+    for part in sorted(parts, key=lambda p: p.id):
+        paid = {"paid_amount": part.total, "paid_reference": reference, "paid_at": utcnow()}
+        if part in expired:
+            paid |= {"cancel_kind": None, "cancel_reason": ""}
+        guard = (OrderPart.paid_amount == 0,)
+        apply(part, Action.PAY, actor, amount=part.total, guard=guard, **paid)
+        outbox.extend(notifications.part_to_fulfil(part))
+
+
+def _record_cash(part: OrderPart, reference: str, actor: Actor) -> None:
+    if part.status in (PartStatus.CANCELLED, PartStatus.REFUNDED):
+        raise InvalidTransition(_("This part is cancelled; no payment can be recorded for it."))
+    update_part(
+        part,
+        [OrderPart.paid_amount == 0, OrderPart.status == part.status],
+        paid_amount=part.total,
+        paid_reference=reference,
+        paid_at=utcnow(),
+    )
+    record(part, actor, amount=part.total)
+
+
+def mark_part_paid(
+    part: OrderPart, amount: int, reference: str, *, actor: Actor = PAYMENT
+) -> OrderPart:
+    """Record that a part's total was paid; a repeat with the same reference changes nothing."""
+    reference = reference.strip()[:120]
+    if part.paid_amount:
+        if part.paid_reference == reference and part.paid_amount == amount:
+            return part
+        raise InvalidTransition(_("This part is already paid."))
+    if amount != part.total:
+        raise AmountMismatch(
+            _(
+                "The amount %(amount)s does not match the part's total %(total)s.",
+                amount=format_vnd(amount),
+                total=format_vnd(part.total),
+            )
+        )
+    with unit_of_work() as outbox:
+        is_cash = part.order.payment_method == PaymentMethod.CASH
+        if is_cash and part.status != PartStatus.AWAITING_PAYMENT:
+            _record_cash(part, reference, actor)
+        else:
+            _pay([part], reference, actor, outbox)
+            outbox.extend(notifications.order_paid(part.order, [part]))
+    return part
+
+
+def mark_order_paid(
+    order: Order, amount: int, reference: str, *, actor: Actor = PAYMENT
+) -> list[OrderPart]:
+    """Record an online payment of the whole order; all payable parts move on, or none."""
+    reference = reference.strip()[:120]
+    parts = payable_parts(order)
+    if not parts:
+        live = [p for p in order.parts if p.status != PartStatus.CANCELLED]
+        if live and all(p.paid_reference == reference for p in live):
+            return []
+        raise InvalidTransition(_("Nothing on this order is waiting for payment."))
+    due = sum(p.total for p in parts)
+    if amount != due:
+        raise AmountMismatch(
+            _(
+                "The amount %(amount)s does not match the %(due)s due on order %(code)s.",
+                amount=format_vnd(amount),
+                due=format_vnd(due),
+                code=order.code,
+            )
+        )
+    with unit_of_work() as outbox:
+        _pay(parts, reference, actor, outbox)
+        outbox.extend(notifications.order_paid(order, parts))
+    return parts
+
+
+def refund_part(
+    part: OrderPart, amount: int, reference: str, *, actor: Actor = PAYMENT
+) -> OrderPart:
+    """Record money returned for a part; the part is ``refunded`` once all of it is back."""
+    refunded = part.refunded_amount
+    if amount <= 0 or refunded + amount > part.paid_amount:
+        raise AmountMismatch(
+            _(
+                "A refund must be more than 0 and at most the %(left)s still paid.",
+                left=format_vnd(part.paid_amount - refunded),
+            )
+        )
+    guard = (OrderPart.refunded_amount == refunded,)
+    note = reference.strip()[:500]
+    with unit_of_work():
+        if refunded + amount == part.paid_amount:
+            apply(
+                part,
+                Action.REFUND,
+                actor,
+                note=note,
+                amount=-amount,
+                guard=guard,
+                refunded_amount=refunded + amount,
+            )
+        else:
+            update_part(part, [*guard], refunded_amount=refunded + amount)
+            record(part, actor, amount=-amount, note=note)
+    return part
+
+
+# Cancellation ----------------------------------------------------------------------------------
+
+
+def _cancel(part: OrderPart, actor: Actor, reason: str) -> None:
+    kind = CancelKind.PRODUCER if actor.role in PRODUCER_ROLES else CANCEL_KINDS.get(actor.role)
+    if kind is None:
+        raise InvalidTransition(_("You may not do this to an order part."))
+    apply(
+        part,
+        Action.CANCEL,
+        actor,
+        note=reason,
+        cancel_kind=kind,
+        cancel_reason=reason[:500],
+    )
+
+
+def _cancel_parts(order: Order, parts: list[OrderPart], actor: Actor, reason: str) -> None:
+    reason = reason.strip()
+    if actor.role in PRODUCER_ROLES and not reason:
+        raise InvalidTransition(_("Say why you cancel, so the shopper understands."))
+    with unit_of_work() as outbox:
+        was = {p.id: p.status for p in parts}
+        for part in sorted(parts, key=lambda p: p.id):
+            _cancel(part, actor, reason)
+        release_stock(parts, reason=f"cancelled by {actor.role}")
+        outbox.extend(notifications.parts_cancelled(order, parts))
+        if actor.role is ActorRole.SHOPPER:
+            for part in parts:
+                if was[part.id] != PartStatus.AWAITING_PAYMENT:
+                    outbox.extend(notifications.part_cancelled_by_shopper(part))
+
+
+def cancel_part(part: OrderPart, actor: Actor, reason: str = "") -> OrderPart:
+    """Cancel one part and release its stock; producers must give a reason."""
+    _cancel_parts(part.order, [part], actor, reason)
+    return part
+
+
+def cancel_order(order: Order, actor: Actor, reason: str = "") -> list[OrderPart]:
+    """Cancel every part of the order the actor may still cancel; refuse if there is none."""
+    cancellable, refusal = [], None
+    for part in order.parts:
+        try:
+            check(part, Action.CANCEL, actor.role)
+        except InvalidTransition as error:
+            refusal = refusal or error
+        else:
+            cancellable.append(part)
+    if not cancellable:
+        raise refusal or changed_meanwhile()
+    _cancel_parts(order, cancellable, actor, reason)
+    return cancellable
+
+
+# Expiry ----------------------------------------------------------------------------------------
+
+
+def _expire(order: Order) -> int:
+    parts = [p for p in order.parts if p.status == PartStatus.AWAITING_PAYMENT]
+    if not parts:
+        return 0
+    try:
+        _cancel_parts(order, parts, SYSTEM, "")
+    except InvalidTransition:
+        # Paid or cancelled by someone else at this very moment: nothing left to expire.
+        logger.info("Order %s changed while expiring it", order.code)
+        return 0
+    logger.info("Order %s expired: %s part(s) released", order.code, len(parts))
+    return len(parts)
+
+
+def expire_if_due(order: Order, now: datetime | None = None) -> int:
+    """Cancel the order's unpaid parts if their hold has run out; returns how many."""
+    if order.expires_at is None or order.expires_at > (now or utcnow()):
+        return 0
+    return _expire(order)
+
+
+def expire_overdue(now: datetime | None = None, *, producer_id: int | None = None) -> int:
+    """Cancel every unpaid part whose hold has run out (cron), optionally of one producer."""
+    overdue = (
+        sa.select(OrderPart.order_id)
+        .join(Order, OrderPart.order_id == Order.id)
+        .where(
+            OrderPart.status == PartStatus.AWAITING_PAYMENT, Order.expires_at <= (now or utcnow())
+        )
+    )
+    if producer_id is not None:
+        overdue = overdue.where(OrderPart.producer_id == producer_id)
+    orders = db.session.scalars(sa.select(Order).where(Order.id.in_(overdue)).order_by(Order.id))
+    return sum(_expire(order) for order in orders.all())
