@@ -20,6 +20,7 @@ FEATURE_PACKAGES = (
     "catalog.search",
     "catalog.workspace",
     "orders",
+    "payments",
     "market.demo",
 )
 

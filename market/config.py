@@ -68,12 +68,26 @@ class Config:
     # Orders: how long unpaid online orders hold stock; checkouts allowed per client address.
     ORDER_HOLD_MINUTES = int(os.environ.get("ORDER_HOLD_MINUTES", "30"))
     CHECKOUT_RATE_LIMIT = os.environ.get("CHECKOUT_RATE_LIMIT", "60 per hour")
+    # Payments. The collection account receives online (VietQR) orders; webhook keys and Stripe
+    # keys come only from the environment: an empty key turns that endpoint or method off.
+    COLLECTION_BANK_BIN = os.environ.get("COLLECTION_BANK_BIN", "")
+    COLLECTION_ACCOUNT = os.environ.get("COLLECTION_ACCOUNT", "")
+    COLLECTION_HOLDER = os.environ.get("COLLECTION_HOLDER", "")
+    PAYMENT_CODE_PREFIX = os.environ.get("PAYMENT_CODE_PREFIX", "CQ")
+    SEPAY_API_KEY = os.environ.get("SEPAY_API_KEY", "")
+    CASSO_CHECKSUM_KEY = os.environ.get("CASSO_CHECKSUM_KEY", "")
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 
 
 class DevelopmentConfig(Config):
     """Local development: an insecure fallback key is acceptable here only."""
 
     SECRET_KEY = Config.SECRET_KEY or "dev-only-insecure-key"
+    # A demo collection account (the NAPAS example account), never used outside development.
+    COLLECTION_BANK_BIN = Config.COLLECTION_BANK_BIN or "970403"
+    COLLECTION_ACCOUNT = Config.COLLECTION_ACCOUNT or "0011012345678"
+    COLLECTION_HOLDER = Config.COLLECTION_HOLDER or "CHO QUE DEMO"
 
 
 class ProductionConfig(Config):

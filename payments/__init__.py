@@ -1,0 +1,50 @@
+"""Payments: VietQR bank transfers confirmed by bank webhooks, Stripe cards, cash; one ledger.
+
+Other packages plug in through ``payments.targets`` (what a payment code pays for) and call
+``payments.services``; see docs in ``payments/targets.py``.
+"""
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from payments import models  # noqa: F401  (registers the tables)
+
+payments_cli = AppGroup("payments", help="Payment ledger maintenance.")
+
+
+@payments_cli.command("reprocess")
+def reprocess_command() -> None:
+    """Process bank notifications and Stripe events stored but never processed."""
+    from payments import bank_notifications, stripe_events
+
+    notifications = bank_notifications.pending_ids()
+    for notification_id in notifications:
+        bank_notifications.process(notification_id)
+    events = stripe_events.pending_ids()
+    for event_id in events:
+        stripe_events.process(event_id)
+    click.echo(f"Processed {len(notifications)} notification(s) and {len(events)} event(s).")
+
+
+def register(app: Flask) -> None:
+    """Attach the payment pages, the webhooks (CSRF-exempt), template helpers and commands."""
+    from market.extensions import csrf
+    from payments import labels, manager, views, webhooks
+    from payments.codes import check_prefix
+    from payments.stripe_gateway import card_payments_enabled
+
+    check_prefix(app.config["PAYMENT_CODE_PREFIX"])
+    app.register_blueprint(views.bp)
+    app.register_blueprint(manager.bp)
+    app.register_blueprint(webhooks.bp)
+    csrf.exempt(webhooks.bp)
+    app.jinja_env.globals.update(
+        payment_view=views.payment_view, card_payments_enabled=card_payments_enabled
+    )
+    app.jinja_env.filters.update(
+        payment_method=labels.method_label,
+        payment_outcome=labels.outcome_label,
+        notification_status=lambda status: str(labels.NOTIFICATION_STATUSES.get(status, status)),
+    )
+    app.cli.add_command(payments_cli)

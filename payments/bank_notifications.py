@@ -1,0 +1,218 @@
+"""Bank notifications: stored as received, de-duplicated, matched to a code, credited once.
+
+A verified notification is first committed on its own, unique on (provider, transaction id),
+so it is kept whatever happens next; processing then claims it with a conditional update, so a
+duplicate delivered at the same moment is neither stored nor credited twice.
+"""
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+
+from market.dbtypes import utcnow
+from market.extensions import db
+from payments.bank_providers import BankTransaction
+from payments.codes import Resolved, compact, find_due, match_description
+from payments.crediting import credit, hold_for_refund
+from payments.errors import AlreadyHandled, UnknownCode
+from payments.idempotency import insert_once
+from payments.ledger import add_entry
+from payments.models import (
+    BankNotification,
+    EntryKind,
+    NotificationStatus,
+    Outcome,
+    PaymentMethod,
+)
+from payments.targets import BankAccount
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What became of a delivered notification."""
+
+    notification_id: int
+    duplicate: bool
+    status: NotificationStatus
+
+
+def collection_account() -> BankAccount | None:
+    """The market's configured collection account, or None when it is not set."""
+    config = current_app.config
+    if not (config["COLLECTION_BANK_BIN"] and config["COLLECTION_ACCOUNT"]):
+        return None
+    return BankAccount(
+        config["COLLECTION_BANK_BIN"], config["COLLECTION_ACCOUNT"], config["COLLECTION_HOLDER"]
+    )
+
+
+def receive(tx: BankTransaction, body: str, headers: Mapping[str, str]) -> Receipt:
+    """Store a verified notification once and process it; duplicates change nothing. Commits.
+
+    Storing and processing share one transaction; processing runs in a savepoint, so if it
+    fails the notification is still committed (and the error answers 500: the provider
+    retries, and the retry processes the stored notification).
+    """
+    new_id = insert_once(
+        BankNotification,
+        {
+            "provider": tx.provider,
+            "provider_tx_id": tx.tx_id,
+            "body": body,
+            "headers": json.dumps(dict(headers), ensure_ascii=False),
+            "is_credit": tx.is_credit,
+            "amount": tx.amount,
+            "account_number": tx.account_number,
+            "virtual_account": tx.virtual_account,
+            "description": tx.description,
+            "provider_code": tx.provider_code,
+            "bank_reference": tx.bank_reference,
+            "transacted_at": tx.transacted_at,
+        },
+        unique_on=("provider", "provider_tx_id"),
+    )
+    if new_id is None:
+        db.session.rollback()
+        stored_id, status = db.session.execute(
+            sa.select(BankNotification.id, BankNotification.status).where(
+                BankNotification.provider == tx.provider,
+                BankNotification.provider_tx_id == tx.tx_id,
+            )
+        ).one()
+        logger.info("Duplicate %s notification %s (%s)", tx.provider, tx.tx_id, status)
+        if status != NotificationStatus.RECEIVED:
+            return Receipt(stored_id, True, status)
+        return Receipt(stored_id, False, process(stored_id))  # an earlier delivery failed
+    try:
+        with db.session.begin_nested():
+            status = _process(new_id)
+    finally:
+        db.session.commit()
+    return Receipt(new_id, False, status)
+
+
+def process(notification_id: int) -> NotificationStatus:
+    """Process one stored notification exactly once, in its own transaction; commits."""
+    status = _process(notification_id)
+    db.session.commit()
+    return status
+
+
+def _process(notification_id: int) -> NotificationStatus:
+    """Claim a stored notification, match it and credit it (the caller commits)."""
+    if not _claim(notification_id, NotificationStatus.RECEIVED):
+        return db.session.scalar(
+            sa.select(BankNotification.status).where(BankNotification.id == notification_id)
+        )
+    note = db.session.get(BankNotification, notification_id, populate_existing=True)
+    status, outcome, code, why = _apply(note)
+    note.status, note.payment_code, note.note = status, code, why
+    add_entry(
+        kind=EntryKind.NOTIFICATION,
+        method=PaymentMethod.BANK_TRANSFER,
+        amount=note.amount,
+        outcome=outcome,
+        target_code=code,
+        reference=f"{note.provider}:{note.provider_tx_id}",
+        notification_id=note.id,
+    )
+    return status
+
+
+def _apply(note: BankNotification) -> tuple[NotificationStatus, Outcome, str | None, str]:
+    """What a claimed notification comes to: its status, outcome, code and why."""
+    if not note.is_credit or note.amount == 0:
+        return NotificationStatus.IGNORED, Outcome.IGNORED, None, "debit"
+    resolved = match_description(note.description, note.provider_code)
+    if resolved is None:
+        return NotificationStatus.UNMATCHED, Outcome.UNMATCHED, None, "no known payment code"
+    code = resolved.due.code
+    expected = resolved.due.account or collection_account()
+    received_into = {compact(note.account_number), compact(note.virtual_account)} - {""}
+    if expected is None or compact(expected.number) not in received_into:
+        why = f"paid into {note.account_number or '?'}, not the code's account"
+        return NotificationStatus.UNMATCHED, Outcome.UNMATCHED, code, why
+    outcome = _credit(note, resolved)
+    return NotificationStatus.CREDITED, outcome, code, str(outcome)
+
+
+def assign(notification_id: int, code: str, actor_id: int) -> Outcome:
+    """A manager credits an unmatched notification to a code by hand; commits."""
+    resolved = find_due(code)
+    if resolved is None:
+        db.session.rollback()
+        raise UnknownCode()
+    if not _claim(notification_id, NotificationStatus.UNMATCHED):
+        db.session.rollback()
+        raise AlreadyHandled()
+    note = db.session.get(BankNotification, notification_id, populate_existing=True)
+    result = _credit(note, resolved, actor_id=actor_id)
+    note.status, note.payment_code = NotificationStatus.ASSIGNED, resolved.due.code
+    note.handled_by_id, note.note = actor_id, f"assigned by hand: {result}"
+    db.session.commit()
+    return result
+
+
+def return_to_sender(notification_id: int, actor_id: int) -> None:
+    """A manager flags an unmatched credit to be sent back; it joins the refunds due."""
+    if not _claim(notification_id, NotificationStatus.UNMATCHED):
+        db.session.rollback()
+        raise AlreadyHandled()
+    note = db.session.get(BankNotification, notification_id, populate_existing=True)
+    hold_for_refund(
+        note.amount,
+        method=PaymentMethod.BANK_TRANSFER,
+        reference=note.bank_reference or note.provider_tx_id,
+        dedupe_key=_dedupe_key(note),
+        notification_id=note.id,
+        actor_id=actor_id,
+        note=note.description,
+    )
+    note.status, note.handled_by_id = NotificationStatus.RETURNING, actor_id
+    db.session.commit()
+
+
+def pending_ids(limit: int = 500) -> list[int]:
+    """Notifications stored but never processed (a crash between storing and processing)."""
+    return list(
+        db.session.scalars(
+            sa.select(BankNotification.id)
+            .where(BankNotification.status == NotificationStatus.RECEIVED)
+            .order_by(BankNotification.id)
+            .limit(limit)
+        )
+    )
+
+
+def _credit(note: BankNotification, resolved: Resolved, actor_id: int | None = None) -> Outcome:
+    result = credit(
+        resolved,
+        note.amount,
+        method=PaymentMethod.BANK_TRANSFER,
+        reference=note.bank_reference or note.provider_tx_id,
+        dedupe_key=_dedupe_key(note),
+        notification_id=note.id,
+        actor_id=actor_id,
+    )
+    return result.outcome or Outcome.IGNORED
+
+
+def _claim(notification_id: int, status: NotificationStatus) -> bool:
+    """Take a notification in ``status`` for this transaction; False if another took it."""
+    claimed = db.session.execute(
+        sa.update(BankNotification)
+        .where(BankNotification.id == notification_id, BankNotification.status == status)
+        .values(processed_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return claimed.rowcount == 1
+
+
+def _dedupe_key(note: BankNotification) -> str:
+    return f"bank:{note.provider}:{note.provider_tx_id}"

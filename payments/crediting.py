@@ -1,0 +1,155 @@
+"""Money received for a code, and what it comes to: exact, short, over or late.
+
+One set of rules for every way money arrives (bank notification, Stripe, cash, a manager's
+assignment). These functions write to the session and leave the commit to their caller, which
+owns the transaction (and the stored notification or event that goes with it).
+"""
+
+import logging
+from dataclasses import dataclass, replace
+
+import sqlalchemy as sa
+
+from market.extensions import db
+from payments.codes import Resolved, lock_code, remember_amount_due
+from payments.idempotency import insert_once
+from payments.ledger import add_entry, pay_state, status_of
+from payments.models import EntryKind, LedgerEntry, Outcome, PaymentMethod
+from payments.targets import DueState, PartDue, PaymentDue, PaymentStatus
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Credit:
+    """The result of crediting: the payment line (None for a duplicate) and the new state."""
+
+    entry: LedgerEntry | None
+    outcome: Outcome | None
+    status: PaymentStatus
+
+
+def credit(
+    resolved: Resolved,
+    amount: int,
+    *,
+    method: PaymentMethod,
+    reference: str,
+    dedupe_key: str,
+    part_ref: str | None = None,
+    notification_id: int | None = None,
+    actor_id: int | None = None,
+) -> Credit:
+    """Record ``amount`` received for a code and apply the rules (the caller commits).
+
+    Exact → paid; short → partially paid; over → paid with the excess flagged for refund;
+    after expiry or cancellation → the target may re-reserve, else all of it is flagged.
+    """
+    code = resolved.due.code
+    lock_code(resolved)
+    due = resolved.target.due(code) or resolved.due  # read again under the lock
+    existing = db.session.scalar(
+        sa.select(LedgerEntry.id).where(LedgerEntry.dedupe_key == dedupe_key)
+    )
+    if existing is not None:
+        return Credit(None, None, status_of(due))
+    before = status_of(due)
+    if due.state != DueState.OPEN and not before.is_paid and resolved.target.reopen(code):
+        due = resolved.target.due(code) or due
+    outcome, flagged = classify(due, before, amount)
+    part = due.part(part_ref) if part_ref else None
+    entry = add_entry(
+        kind=EntryKind.PAYMENT,
+        method=method,
+        amount=amount,
+        refund_due=flagged,
+        outcome=outcome,
+        target_code=code,
+        part_ref=part.ref if part else None,
+        producer_id=part.producer_id if part else None,
+        reference=reference[:255],
+        dedupe_key=dedupe_key,
+        notification_id=notification_id,
+        actor_id=actor_id,
+    )
+    if due.amount != resolved.due.amount:
+        remember_amount_due(code, due.amount)
+    earned = [part] if part is not None and amount - flagged >= part.amount else []
+    paid = before.paid + amount - flagged
+    if paid >= due.amount and not before.is_paid:
+        earned = list(due.parts)
+    for each in earned:
+        _earn(code, each, method)
+    after = replace(
+        before,
+        state=pay_state(due, paid),
+        paid=paid,
+        refund_due=before.refund_due + flagged,
+        parts_paid=before.parts_paid | {each.ref for each in earned},
+    )
+    resolved.target.payment_changed(code, after)
+    logger.info("Credited %s đồng to %s by %s: %s", amount, code, method, outcome)
+    return Credit(entry, outcome, after)
+
+
+def classify(due: PaymentDue, before: PaymentStatus, amount: int) -> tuple[Outcome, int]:
+    """The outcome of receiving ``amount`` and how much of it must go back."""
+    if due.state != DueState.OPEN and not before.is_paid:
+        return Outcome.LATE, amount
+    remaining = due.amount - before.paid
+    if remaining <= 0:
+        return Outcome.OVERPAID, amount
+    if amount < remaining:
+        return Outcome.PARTIAL, 0
+    if amount == remaining:
+        return Outcome.EXACT, 0
+    return Outcome.OVERPAID, amount - remaining
+
+
+def hold_for_refund(
+    amount: int,
+    *,
+    method: PaymentMethod,
+    reference: str,
+    dedupe_key: str,
+    code: str | None = None,
+    notification_id: int | None = None,
+    actor_id: int | None = None,
+    note: str = "",
+) -> int | None:
+    """Record money that belongs to no open target, all of it flagged to go back (once)."""
+    return insert_once(
+        LedgerEntry,
+        {
+            "kind": EntryKind.PAYMENT,
+            "method": method,
+            "amount": amount,
+            "refund_due": amount,
+            "outcome": Outcome.UNMATCHED,
+            "target_code": code,
+            "reference": reference[:255],
+            "dedupe_key": dedupe_key,
+            "notification_id": notification_id,
+            "actor_id": actor_id,
+            "note": note[:500],
+        },
+        unique_on=("dedupe_key",),
+    )
+
+
+def _earn(code: str, part: PartDue, method: PaymentMethod) -> None:
+    """Credit a producer with its part's share, once per part."""
+    insert_once(
+        LedgerEntry,
+        {
+            "kind": EntryKind.EARNING,
+            "method": method,
+            "amount": part.amount,
+            "target_code": code,
+            "part_ref": part.ref,
+            "producer_id": part.producer_id,
+            "reference": code,
+            "dedupe_key": f"earning:{code}:{part.ref}",
+        },
+        unique_on=("dedupe_key",),
+    )

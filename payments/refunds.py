@@ -1,0 +1,164 @@
+"""Refunds: of one payment line, of one order part's share, or first seen in Stripe.
+
+A card refund goes through Stripe; its ledger line is committed as pending before the call,
+so Stripe's ``charge.refunded`` webhook, which may arrive first, never counts it twice.
+Bank-transfer and cash refunds are made by a person and recorded with their reference.
+"""
+
+import logging
+
+import sqlalchemy as sa
+
+from market.extensions import db
+from payments.codes import find_due, lock_code
+from payments.errors import InvalidAmount, ProviderError, ReferenceRequired, UnknownPayment
+from payments.ledger import (
+    add_entry,
+    outstanding_refund_due,
+    part_balance,
+    part_balances,
+    refundable,
+    status_of,
+)
+from payments.methods import METHODS
+from payments.models import EntryKind, EntryStatus, LedgerEntry, Outcome, PaymentMethod
+
+logger = logging.getLogger(__name__)
+
+
+def refund_payment(
+    entry_id: int,
+    amount: int,
+    *,
+    reference: str = "",
+    part_ref: str | None = None,
+    actor_id: int | None = None,
+) -> LedgerEntry:
+    """Give back ``amount`` of one payment, optionally against one part's share; commits."""
+    payment = db.session.get(LedgerEntry, entry_id)
+    if payment is None or payment.kind != EntryKind.PAYMENT or payment.method is None:
+        raise UnknownPayment()
+    method = METHODS[payment.method]
+    reference = reference.strip()
+    if method.needs_reference and not reference:
+        raise ReferenceRequired()
+    lock_payment(payment)
+    limit = refundable(payment)
+    producer_id = None
+    if part_ref is not None:
+        limit = min(limit, part_balance(payment.target_code or "", part_ref))
+        producer_id = _part_producer(payment.target_code or "", part_ref)
+    if not 0 < amount <= limit:
+        db.session.rollback()
+        raise InvalidAmount()
+    through_provider = payment.method == PaymentMethod.CARD
+    refund = add_entry(
+        kind=EntryKind.REFUND,
+        method=payment.method,
+        status=EntryStatus.PENDING if through_provider else EntryStatus.DONE,
+        amount=amount,
+        target_code=payment.target_code,
+        part_ref=part_ref,
+        producer_id=producer_id,
+        reference=reference[:255],
+        refund_of_id=payment.id,
+        actor_id=actor_id,
+    )
+    if through_provider:
+        db.session.commit()
+        try:
+            provider_reference, status = method.refund(payment, amount, f"refund-{refund.id}")
+        except ProviderError:
+            refund.status = EntryStatus.FAILED
+            db.session.commit()
+            raise
+        lock_payment(payment)
+        refund.reference, refund.status = provider_reference, status
+    _notify_target(payment.target_code)
+    db.session.commit()
+    logger.info("Refunded %s đồng of payment %s (%s)", amount, payment.id, refund.reference)
+    return refund
+
+
+def refund_part(
+    code: str, part_ref: str, amount: int, *, reference: str = "", actor_id: int | None = None
+) -> LedgerEntry:
+    """Refund ``amount`` of one part's share, from the code's card payment when there is one."""
+    payments = db.session.scalars(
+        sa.select(LedgerEntry)
+        .where(
+            LedgerEntry.target_code == code,
+            LedgerEntry.kind == EntryKind.PAYMENT,
+            LedgerEntry.outcome != Outcome.UNMATCHED,
+        )
+        .order_by((LedgerEntry.method == PaymentMethod.CARD).desc(), LedgerEntry.id.desc())
+    ).all()
+    for payment in payments:
+        if refundable(payment) >= amount:
+            return refund_payment(
+                payment.id, amount, reference=reference, part_ref=part_ref, actor_id=actor_id
+            )
+    raise InvalidAmount()
+
+
+def record_provider_refunds(payment: LedgerEntry, total_refunded: int, reference: str) -> int:
+    """Record refunds a provider reports beyond those in the ledger (the caller commits).
+
+    ``total_refunded`` is the provider's running total, so replays and events out of order
+    add nothing. New money settles what was flagged for refund first, then the parts' shares.
+    """
+    lock_payment(payment)
+    extra = total_refunded - (payment.amount - refundable(payment))
+    if extra <= 0:
+        return 0
+    common = {
+        "kind": EntryKind.REFUND,
+        "method": payment.method,
+        "target_code": payment.target_code,
+        "reference": reference[:255],
+        "refund_of_id": payment.id,
+        "note": "refunded at the provider",
+    }
+    left = extra
+    settle = min(left, outstanding_refund_due(payment))
+    if settle:
+        add_entry(amount=settle, **common)
+        left -= settle
+    for part_ref, producer_id, balance in part_balances(payment.target_code or ""):
+        share = min(left, balance)
+        if share > 0:
+            add_entry(amount=share, part_ref=part_ref, producer_id=producer_id, **common)
+            left -= share
+    if left:
+        add_entry(amount=left, **common)
+    _notify_target(payment.target_code)
+    return extra
+
+
+def lock_payment(payment: LedgerEntry) -> None:
+    """Lock the payment's code (if a target knows it) and then the payment line itself."""
+    resolved = find_due(payment.target_code) if payment.target_code else None
+    if resolved is not None:
+        lock_code(resolved)
+    db.session.execute(
+        sa.update(LedgerEntry)
+        .where(LedgerEntry.id == payment.id)
+        .values(refund_due=LedgerEntry.refund_due)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _part_producer(code: str, part_ref: str) -> int | None:
+    return db.session.scalar(
+        sa.select(LedgerEntry.producer_id).where(
+            LedgerEntry.target_code == code,
+            LedgerEntry.part_ref == part_ref,
+            LedgerEntry.kind == EntryKind.EARNING,
+        )
+    )
+
+
+def _notify_target(code: str | None) -> None:
+    resolved = find_due(code) if code else None
+    if resolved is not None:
+        resolved.target.payment_changed(resolved.due.code, status_of(resolved.due))
