@@ -19,6 +19,7 @@ FEATURE_PACKAGES = (
     "catalog",
     "catalog.search",
     "catalog.workspace",
+    "catalog.trace",
     "orders",
     "payments",
     "market.demo",
