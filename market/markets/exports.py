@@ -153,10 +153,8 @@ def _line_statement(scope: Scope, period: Period) -> sa.Select:
             .join_from(OrderLine, OrderPart, OrderPart.id == OrderLine.part_id)
             .join(Order, Order.id == OrderPart.order_id)
             .join(Producer, Producer.id == OrderPart.producer_id)
-            .where(*online_counted(since, until))
+            .where(*online_counted(scope, since, until))
         )
-        if scope.district_code is not None:
-            online = online.where(Producer.district_code == scope.district_code)
         branches.append(online)
     reference = "S" + sa.cast(StallSale.id, sa.String)
 

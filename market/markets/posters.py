@@ -73,6 +73,7 @@ class Poster:
     matrix: tuple[tuple[bool, ...], ...]
     lines: tuple[Line, ...]
     title: str
+    frame: float  # mm from the edge to the printed border
 
     @property
     def qr_side(self) -> float:
@@ -88,7 +89,7 @@ def group_digits(account: str) -> str:
 def layout(stall: Stall, size: PageSize) -> Poster:
     """Place the text and the QR code for a stall on a page of ``size``."""
     scale = size.width / 210.0
-    margin = 12 * scale
+    margin = 14 * scale
     text_width = size.width - 2 * margin
     matrix = tuple(
         tuple(bool(cell) for cell in row)
@@ -111,37 +112,34 @@ def layout(stall: Stall, size: PageSize) -> Poster:
         verify = _("Confirm this stall's account at %(url)s", url=public_url(stall))
         footer = _("Chợ Quê · cashless market (chợ 4.0) · Tuyên Quang")
     lines: list[Line] = []
-    y = margin + 8 * scale
+    y = margin + 4 * scale
 
-    def add(text: str, points: float, bold: bool, gap: float = 1.25, **kw: bool) -> None:
+    def add(text: str, points: float, bold: bool, before: float, most: int = 2, **kw: bool) -> None:
+        """Lines of text, ``before`` mm below the previous baseline plus the text's height."""
         nonlocal y
-        for part in wrap(_nfc(text), bold, points * scale, text_width, 2):
-            y += points * scale * POINT_MM * gap
+        y += before * scale
+        for index, part in enumerate(wrap(_nfc(text), bold, points * scale, text_width, most)):
+            y += points * scale * POINT_MM * (1.0 if index == 0 else 1.3)
             lines.append(Line(y, points * scale, bold, part, **kw))
 
-    add(heading, 18, True, green=True)
-    add(stall.market.name, 15, False)
-    y += 3 * scale
-    add(stall_line, 38, True)
-    add(stall.name, 18, True)
-    y += 5 * scale
-    side = min(118 * scale, size.height * 0.42)
+    add(heading, 18, True, 6, green=True)
+    add(stall.market.name, 15, False, 3)
+    add(stall_line, 40, True, 7)
+    add(stall.name, 18, True, 3)
+    side = min(128 * scale, size.height * 0.44)
     module = side / (len(matrix) + 2 * BORDER)
-    qr_x, qr_y = (size.width - side) / 2, y
-    y += side + 2 * scale
-    add(holder_label, 12, False)
-    add(stall.bank_holder, 22, True)
-    add(f"{bank_name} · {group_digits(stall.bank_account)}", 14, False)
-    y += 2 * scale
-    for part in wrap(_nfc(warning), False, 11 * scale, text_width, 4):
-        y += 11 * scale * POINT_MM * 1.3
-        lines.append(Line(y, 11 * scale, False, part))
-    y += 4 * scale
-    add(check, 17, True, green=True)
-    add(verify, 11, False)
-    lines.append(Line(size.height - margin * 0.6, 9 * scale, False, footer))
+    qr_x, qr_y = (size.width - side) / 2, y + 3 * scale
+    y = qr_y + side
+    add(holder_label, 12, False, 3)
+    add(stall.bank_holder, 24, True, 3)
+    add(f"{bank_name} · {group_digits(stall.bank_account)}", 14, False, 3)
+    add(warning, 11, False, 4, most=4)
+    add(check, 18, True, 7, green=True)
+    add(verify, 11, False, 3)
+    lines.append(Line(size.height - margin - 2 * scale, 9 * scale, False, footer))
     title = f"{stall_line} — {stall.market.name}"
-    return Poster(size.width, size.height, qr_x, qr_y, module, matrix, tuple(lines), title)
+    frame = 7 * scale
+    return Poster(size.width, size.height, qr_x, qr_y, module, matrix, tuple(lines), title, frame)
 
 
 def dark_runs(poster: Poster) -> list[tuple[float, float, float]]:
@@ -178,6 +176,12 @@ def poster_pdf(stall: Stall, size_key: str) -> bytes:
     pdf.setCreator("Chợ Quê")
     pdf.setSubject(public_url(stall))
     top = size.points[1]
+    pdf.setStrokeColorRGB(*(c / 255 for c in GREEN))
+    pdf.setLineWidth(2.2)
+    inset = poster.frame * mm
+    pdf.roundRect(
+        inset, inset, size.points[0] - 2 * inset, top - 2 * inset, 4 * mm, stroke=1, fill=0
+    )
     pdf.setFillGray(0)
     path = pdf.beginPath()
     for x, y, length in dark_runs(poster):
@@ -202,6 +206,13 @@ def poster_png(stall: Stall, size_key: str = "a5", dpi: int = PNG_DPI) -> bytes:
     width, height = round(poster.width * scale), round(poster.height * scale)
     image = Image.new("RGB", (width, height), (255, 255, 255))
     draw = ImageDraw.Draw(image)
+    inset = round(poster.frame * scale)
+    draw.rounded_rectangle(
+        (inset, inset, width - inset, height - inset),
+        radius=round(4 * scale),
+        outline=GREEN,
+        width=max(2, round(0.78 * scale)),
+    )
     modules = len(poster.matrix) + 2 * BORDER
     pixel = max(1, int(poster.qr_side * scale) // modules)
     left = round(poster.qr_x * scale + (poster.qr_side * scale - pixel * modules) / 2)

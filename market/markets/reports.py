@@ -114,13 +114,17 @@ def _text(value: str) -> sa.ColumnElement[str]:
     return sa.literal_column(f"'{value}'", sa.String)
 
 
-def online_counted(since: Any, until: Any) -> tuple[sa.ColumnElement[bool], ...]:
-    """Conditions of an order part that counts as a sale paid in [since, until)."""
-    return (
+def online_counted(scope: Scope, since: Any, until: Any) -> tuple[sa.ColumnElement[bool], ...]:
+    """Conditions of an order part of the scope that counts as a sale paid in [since, until)."""
+    conditions = [
         OrderPart.paid_at >= since,
         OrderPart.paid_at < until,
         OrderPart.status.not_in(NOT_SALES),
-    )
+    ]
+    if scope.district_code is not None:
+        in_district = sa.select(Producer.id).where(Producer.district_code == scope.district_code)
+        conditions.append(OrderPart.producer_id.in_(in_district))
+    return tuple(conditions)
 
 
 def stall_counted(scope: Scope, since: Any, until: Any) -> tuple[sa.ColumnElement[bool], ...]:
@@ -145,39 +149,31 @@ def _union(branches: list[sa.Select], name: str) -> sa.Subquery:
 
 
 def sale_rows(scope: Scope, period: Period) -> sa.Subquery:
-    """One row per sale: channel, method, producer, market, district, value, paid time."""
+    """One row per sale: channel, method, producer, market (None online), value, paid time."""
     since, until = period.utc_bounds()
     branches = []
     if scope.online:
-        online = (
+        branches.append(
             sa.select(
                 _text(ONLINE).label("channel"),
                 sa.type_coerce(Order.payment_method, sa.String).label("method"),
                 OrderPart.producer_id.label("producer_id"),
                 sa.cast(sa.null(), sa.Integer).label("market_id"),
-                Producer.district_code.label("district_code"),
                 OrderPart.items_total.label("amount"),
                 OrderPart.paid_at.label("paid_at"),
             )
             .join_from(OrderPart, Order, Order.id == OrderPart.order_id)
-            .join(Producer, Producer.id == OrderPart.producer_id)
-            .where(*online_counted(since, until))
+            .where(*online_counted(scope, since, until))
         )
-        if scope.district_code is not None:
-            online = online.where(Producer.district_code == scope.district_code)
-        branches.append(online)
     branches.append(
         sa.select(
             _text(STALL).label("channel"),
             sa.type_coerce(StallSale.method, sa.String).label("method"),
-            StallSale.producer_id,
-            StallSale.market_id,
-            Market.district_code,
-            StallSale.amount,
-            StallSale.paid_at,
-        )
-        .join_from(StallSale, Market, Market.id == StallSale.market_id)
-        .where(*stall_counted(scope, since, until))
+            StallSale.producer_id.label("producer_id"),
+            StallSale.market_id.label("market_id"),
+            StallSale.amount.label("amount"),
+            StallSale.paid_at.label("paid_at"),
+        ).where(*stall_counted(scope, since, until))
     )
     return _union(branches, "sales")
 
@@ -187,20 +183,15 @@ def line_rows(scope: Scope, period: Period) -> sa.Subquery:
     since, until = period.utc_bounds()
     branches = []
     if scope.online:
-        online = (
+        branches.append(
             sa.select(
                 OrderLine.product_id.label("product_id"),
                 OrderLine.quantity.label("quantity"),
                 OrderLine.line_total.label("value"),
             )
             .join_from(OrderLine, OrderPart, OrderPart.id == OrderLine.part_id)
-            .where(*online_counted(since, until))
+            .where(*online_counted(scope, since, until))
         )
-        if scope.district_code is not None:
-            online = online.join(Producer, Producer.id == OrderPart.producer_id).where(
-                Producer.district_code == scope.district_code
-            )
-        branches.append(online)
     branches.append(
         sa.select(
             StallSaleLine.product_id.label("product_id"),
@@ -218,6 +209,24 @@ def line_rows(scope: Scope, period: Period) -> sa.Subquery:
         ).where(*stall_counted(scope, since, until), sa.not_(StallSale.itemized))
     )
     return _union(branches, "sold")
+
+
+def by_product(scope: Scope, period: Period) -> sa.Subquery:
+    """Units and value per product (None: stall sales without products).
+
+    Aggregated first, so the joins to products, categories and stars run once per product
+    rather than once per line.
+    """
+    sold = line_rows(scope, period)
+    return (
+        sa.select(
+            sold.c.product_id.label("product_id"),
+            sa.func.sum(sold.c.quantity).label("units"),
+            sa.func.sum(sold.c.value).label("value"),
+        )
+        .group_by(sold.c.product_id)
+        .subquery("by_product")
+    )
 
 
 # -- results ----------------------------------------------------------------------------------
@@ -319,12 +328,40 @@ def by_channel(scope: Scope, period: Period) -> list[Row]:
     return [_row(r.key, names[r.key], r) for r in _grouped(scope, period, "channel")]
 
 
+def _resummed(sub: sa.Subquery) -> tuple[sa.ColumnElement, ...]:
+    """The measures of an already grouped subquery, added up again."""
+    return tuple(
+        sa.func.coalesce(sa.func.sum(sub.c[name]), 0).label(name)
+        for name in ("sales", "value", "cashless_sales", "cashless_value")
+    )
+
+
 def by_district(scope: Scope, period: Period) -> list[Row]:
-    """Sales by district: the market's for stall sales, the producer's for online orders."""
+    """Sales by district: the market's for stall sales, the producer's for online orders.
+
+    Grouped by producer and market first, so districts are looked up once per group.
+    """
+    sales = sale_rows(scope, period)
+    groups = (
+        sa.select(sales.c.producer_id, sales.c.market_id, *_measures(sales))
+        .group_by(sales.c.producer_id, sales.c.market_id)
+        .subquery("groups")
+    )
+    district = sa.case(
+        (groups.c.market_id.is_(None), Producer.district_code), else_=Market.district_code
+    )
+    found = db.session.execute(
+        sa.select(district.label("key"), *_resummed(groups))
+        .select_from(groups)
+        .outerjoin(Producer, Producer.id == groups.c.producer_id)
+        .outerjoin(Market, Market.id == groups.c.market_id)
+        .group_by(district)
+        .order_by(sa.desc("value"))
+    )
     rows = []
-    for r in _grouped(scope, period, "district_code"):
-        district = places.district(r.key)
-        rows.append(_row(r.key, district.name if district else str(r.key), r))
+    for r in found:
+        place = places.district(r.key)
+        rows.append(_row(r.key, place.name if place else str(r.key), r))
     return rows
 
 
@@ -365,27 +402,22 @@ def _unlisted() -> str:
 
 def top_products(scope: Scope, period: Period, limit: int = TOP) -> list[Row]:
     """The products that sold the most, by value, with their units."""
-    sold = line_rows(scope, period)
+    sold = by_product(scope, period)
     top = (
-        sa.select(
-            sold.c.product_id.label("key"),
-            sa.func.sum(sold.c.quantity).label("units"),
-            sa.func.sum(sold.c.value).label("value"),
-        )
-        .group_by(sold.c.product_id)
-        .order_by(sa.desc("value"), sold.c.product_id)
+        sa.select(sold)
+        .order_by(sold.c.value.desc(), sold.c.product_id)
         .limit(limit)
         .subquery("top")
     )
     rows = db.session.execute(
         sa.select(top, Product.name, Producer.name.label("producer"))
-        .outerjoin(Product, Product.id == top.c.key)
+        .outerjoin(Product, Product.id == top.c.product_id)
         .outerjoin(Producer, Producer.id == Product.producer_id)
-        .order_by(top.c.value.desc(), top.c.key)
+        .order_by(top.c.value.desc(), top.c.product_id)
     )
     return [
         Row(
-            key=r.key,
+            key=r.product_id,
             label=f"{r.name} — {r.producer}" if r.name else _unlisted(),
             value=int(r.value),
             units=int(r.units),
@@ -410,12 +442,12 @@ def _category_roots() -> sa.CTE:
 
 def by_ocop_group(scope: Scope, period: Period, locale: str = "vi") -> list[Row]:
     """Value and units by OCOP product group (Food, Beverages, …)."""
-    sold = line_rows(scope, period)
+    sold = by_product(scope, period)
     roots = _category_roots()
     rows = db.session.execute(
         sa.select(
             roots.c.root_id.label("key"),
-            sa.func.sum(sold.c.quantity).label("units"),
+            sa.func.sum(sold.c.units).label("units"),
             sa.func.sum(sold.c.value).label("value"),
         )
         .select_from(sold)
@@ -424,14 +456,14 @@ def by_ocop_group(scope: Scope, period: Period, locale: str = "vi") -> list[Row]
         .group_by(roots.c.root_id)
         .order_by(sa.desc("value"))
     ).all()
-    names = {
+    groups = {
         c.id: c for c in db.session.scalars(sa.select(Category).where(Category.parent_id.is_(None)))
     }
     return [
         Row(
             key=r.key,
-            label=f"{names[r.key].code}. {names[r.key].name(locale)}"
-            if r.key in names
+            label=f"{groups[r.key].code}. {groups[r.key].name(locale)}"
+            if r.key in groups
             else _unlisted(),
             value=int(r.value),
             units=int(r.units),
@@ -442,13 +474,13 @@ def by_ocop_group(scope: Scope, period: Period, locale: str = "vi") -> list[Row]
 
 def by_stars(scope: Scope, period: Period) -> list[Row]:
     """Value and units by OCOP stars (valid on the period's last day); 0 means not rated."""
-    sold = line_rows(scope, period)
+    sold = by_product(scope, period)
     stars = current_stars_by_product(period.end)
     rated = sa.func.coalesce(stars.c.stars, 0)
     rows = db.session.execute(
         sa.select(
             rated.label("key"),
-            sa.func.sum(sold.c.quantity).label("units"),
+            sa.func.sum(sold.c.units).label("units"),
             sa.func.sum(sold.c.value).label("value"),
         )
         .select_from(sold)
