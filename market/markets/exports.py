@@ -56,6 +56,21 @@ def table_titles() -> dict[str, str]:
     }
 
 
+def row_headings() -> dict[str, str]:
+    """What the rows of each breakdown are (the first column's heading)."""
+    return {
+        "by_method": _("Payment method"),
+        "by_channel": _("Channel"),
+        "by_district": _("District"),
+        "by_market": _("Market"),
+        "top_producers": _("Producer"),
+        "top_products": _("Product"),
+        "by_ocop_group": _("OCOP group"),
+        "by_stars": _("OCOP stars"),
+        "over_time": _("Period"),
+    }
+
+
 def table_header() -> list[str]:
     """The columns every breakdown shares."""
     return [
@@ -289,9 +304,10 @@ def report_xlsx(report: Report) -> IO[bytes]:
         (_("Cashless value (đồng)"), total.cashless_value),
     ):
         summary.append([label, value])
+    headings = row_headings()
     for name, title in table_titles().items():
         sheet = workbook.create_sheet(_sheet_name(title, taken))
-        sheet.append(table_header()[1:])
+        sheet.append([headings[name], *table_header()[2:]])
         for row in report.tables.get(name, []):
             sheet.append(
                 [

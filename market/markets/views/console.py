@@ -201,7 +201,7 @@ def _producer_choices() -> list[tuple[int, str]]:
             sa.select(Producer.id, Producer.name)
             .where(Producer.status != "suspended")
             .order_by(Producer.name)
-        ).tuples()
+        ).all()
     )
 
 
@@ -276,7 +276,7 @@ def _product_choices(stall: Stall) -> list[tuple[int, str]]:
             sa.select(Product.id, Product.name)
             .where(Product.producer_id == stall.producer_id)
             .order_by(Product.name)
-        ).tuples()
+        ).all()
     )
 
 

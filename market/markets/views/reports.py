@@ -80,6 +80,7 @@ def report() -> ResponseReturnValue:
         form=form,
         report=result,
         titles=titles,
+        headings=exports.row_headings(),
         bar_charts=bar_charts,
         timeline=timeline,
         tick=tick,
