@@ -22,15 +22,37 @@ from market.markets.scopes import Grain
 from payments.forms import MoneyField
 
 
+def at_most(characters: int) -> Length:
+    """A length limit whose message is translated (WTForms' own is English only)."""
+    return Length(max=characters, message=_l("At most %(max)d characters."))
+
+
+def whole_number(value: object) -> int:
+    """A submitted id as an int; 0 (no such row) for anything else, so services explain."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 12 else 0
+
+
+def required(message: object) -> DataRequired:
+    """A required field with our own, translated message."""
+    return DataRequired(message=message)
+
+
 class MarketForm(FlaskForm):
     """A market's name, place and days."""
 
-    name = StringField(_l("Market name"), validators=[DataRequired(), Length(max=120)])
-    place = SelectField(_l("Commune"), validators=[DataRequired()])
-    address = StringField(_l("Address (optional)"), validators=[Length(max=300)])
+    name = StringField(
+        _l("Market name"), validators=[required(_l("Enter the market's name.")), at_most(120)]
+    )
+    place = SelectField(
+        _l("Commune"),
+        validators=[required(_l("Choose the commune from the list."))],
+        validate_choice=False,
+    )
+    address = StringField(_l("Address (optional)"), validators=[at_most(300)])
     market_days = StringField(
         _l("Market days"),
-        validators=[Length(max=120)],
+        validators=[at_most(120)],
         description=_l(
             "As people say it: every day, Saturdays and Sundays, the 5th, 10th… (lunar)."
         ),
@@ -53,29 +75,36 @@ class ManagerForm(FlaskForm):
     """Assign a manager's account to the market."""
 
     login = StringField(
-        _l("Manager's e-mail or mobile number"), validators=[DataRequired(), Length(max=254)]
+        _l("Manager's e-mail or mobile number"),
+        validators=[required(_l("Enter the manager's e-mail or mobile number.")), at_most(254)],
     )
 
 
 class RemoveManagerForm(FlaskForm):
     """Take a manager off the market."""
 
-    user_id = HiddenField(validators=[DataRequired()])
+    user_id = HiddenField(validators=[required(_l("Unknown manager."))])
 
 
 class StallForm(FlaskForm):
     """A stall's number, producer and receiving account."""
 
-    number = StringField(_l("Stall number"), validators=[DataRequired(), Length(max=20)])
+    number = StringField(
+        _l("Stall number"),
+        validators=[
+            required(_l("Enter the stall number (up to 10 letters and digits).")),
+            at_most(20),
+        ],
+    )
     name = StringField(
         _l("Name on the poster (optional)"),
-        validators=[Length(max=120)],
+        validators=[at_most(120)],
         description=_l("Left empty, the producer's name is used."),
     )
-    producer_id = SelectField(_l("Producer"), coerce=int, validate_choice=False)
+    producer_id = SelectField(_l("Producer"), coerce=whole_number, validate_choice=False)
     bank_bin = SelectField(_l("Bank"), choices=[], validate_choice=False)
-    bank_account = StringField(_l("Account number"), validators=[Length(max=30)])
-    bank_holder = StringField(_l("Account holder's name"), validators=[Length(max=60)])
+    bank_account = StringField(_l("Account number"), validators=[at_most(30)])
+    bank_holder = StringField(_l("Account holder's name"), validators=[at_most(60)])
     active = BooleanField(_l("In use"), default=True)
 
     def __init__(self, *args: Any, producers: list[tuple[int, str]], **kwargs: Any) -> None:
@@ -122,16 +151,18 @@ class ActionForm(FlaskForm):
 class ClaimForm(FlaskForm):
     """Link an unmatched transfer to a sale."""
 
-    notification_id = IntegerField(validators=[DataRequired()])
+    notification_id = IntegerField(
+        validators=[required(_l("That transfer cannot be linked to this sale."))]
+    )
 
 
 class DecisionForm(FlaskForm):
     """A manager's decision on a producer, an OCOP claim or a growing area, with the reason."""
 
-    decision = HiddenField(validators=[DataRequired()])
+    decision = HiddenField(validators=[required(_l("Choose a decision."))])
     reason = TextAreaField(
         _l("Reason (shown to the producer; required to reject, suspend or cancel)"),
-        validators=[Length(max=500)],
+        validators=[at_most(500)],
     )
 
 
