@@ -26,7 +26,7 @@ class DemoStep:
 
     name: str
     load: Callable[[str], str]  # takes the demo password, returns a one-line summary
-    reset: Callable[[], None]
+    reset: Callable[[], None]  # deletes in the reset's transaction, never commits
 
 
 def register_step(app: Flask, step: DemoStep) -> None:
@@ -82,9 +82,7 @@ def load_command(
     steps = current_app.extensions.get(STEPS, [])
     try:
         if reset:
-            for step in reversed(steps):
-                step.reset()
-            deleted = loader.reset_demo()
+            deleted = loader.reset_demo(first=[step.reset for step in reversed(steps)])
             click.echo("Deleted the demo data: " + _counts(deleted) + ".")
         report = loader.load_demo(password)
         summaries = [step.load(password) for step in steps]

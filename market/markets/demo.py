@@ -173,7 +173,10 @@ def _sales(stall: Stall) -> int:
 
 
 def reset() -> None:
-    """Delete the demo markets with their stalls and sales, and the demo market manager."""
+    """Delete the demo markets with their stalls and sales, and the demo market manager.
+
+    Runs inside the demo reset's transaction, which commits or rolls back everything.
+    """
     data = _data()
     names = [(spec["district"], spec["name"]) for spec in data["markets"]]
     market_ids = [
@@ -192,7 +195,6 @@ def reset() -> None:
     db.session.execute(sa.delete(MarketManager).where(MarketManager.market_id.in_(market_ids)))
     db.session.execute(sa.delete(Market).where(Market.id.in_(market_ids)))
     db.session.execute(sa.delete(User).where(User.email == data["manager"]["email"]))
-    db.session.commit()
 
 
 STEP = DemoStep("chợ 4.0 markets", load, reset)

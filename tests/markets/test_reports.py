@@ -30,7 +30,7 @@ from catalog.models import Product, ReviewStatus
 from catalog.storefront import local_today
 from market.accounts.models import User
 from market.extensions import db
-from market.markets import reports
+from market.markets import exports, reports
 from market.markets.models import StallSale, StallSaleLine
 from market.markets.scopes import Grain, Period, Scope
 from orders.models import Order, OrderLine, OrderPart
@@ -479,3 +479,20 @@ def test_the_console_home_shows_todays_sales_in_the_managers_scope(
     login_as(user=sales.manager_a)
     page = client.get("/quan-ly").get_data(as_text=True)
     assert "420.000 ₫" in page
+
+
+def test_a_workbook_too_long_for_a_sheet_points_to_the_csv(
+    client: FlaskClient,
+    login_as: Callable[..., User],
+    sales: World,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(exports, "XLSX_MAX_LINES", 2)
+    login_as(user=sales.provincial)
+    with client.get(
+        "/quan-ly/bao-cao/bao-cao.xlsx", query_string={"start": "2026-11-01", "end": "2026-11-30"}
+    ) as response:
+        book = openpyxl.load_workbook(io.BytesIO(response.data))
+    lines = list(book[book.sheetnames[-1]].iter_rows(values_only=True))
+    assert len(lines) == 1 + 2 + 1
+    assert "CSV" in lines[-1][0]

@@ -4,6 +4,7 @@ Only provincial managers decide; a market's manager gets 403. Every decision goe
 ``market.markets.approvals``, which records it in the producer's audit log.
 """
 
+import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -60,7 +61,7 @@ def producer(producer_id: int) -> ResponseReturnValue:
     """A producer as the manager reviews it: profile, products, claims, areas, decisions."""
     item = db.get_or_404(Producer, producer_id)
     product_count = db.session.scalar(
-        db.select(db.func.count()).select_from(Product).where(Product.producer_id == item.id)
+        sa.select(sa.func.count()).select_from(Product).where(Product.producer_id == item.id)
     )
     return render_template(
         "markets/producer.html",

@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from catalog.models import Producer, Product
+from catalog.models import Producer, ProducerStatus, Product
 from catalog.storefront import local_today
 from catalog.workspace.forms import options
 from market.extensions import db
@@ -199,7 +199,7 @@ def _producer_choices() -> list[tuple[int, str]]:
     return list(
         db.session.execute(
             sa.select(Producer.id, Producer.name)
-            .where(Producer.status != "suspended")
+            .where(Producer.status != ProducerStatus.SUSPENDED)
             .order_by(Producer.name)
         ).all()
     )

@@ -5,6 +5,8 @@ Pages work without JavaScript (a reload shows the state); ``static/js/markets.js
 tiny JSON answer so confirmations appear by themselves, even on a weak signal.
 """
 
+from datetime import datetime
+
 import segno
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -39,7 +41,8 @@ def my_stalls() -> ResponseReturnValue:
     return render_template("markets/seller_stalls.html", stalls=found)
 
 
-def _today_start() -> object:
+def _today_start() -> datetime:
+    """The UTC instant the seller's Vietnam day began."""
     today = local_today()
     return scopes.Period(today, today, scopes.Grain.DAY).utc_bounds()[0]
 
