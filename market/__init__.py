@@ -22,6 +22,7 @@ FEATURE_PACKAGES = (
     "catalog.trace",
     "orders",
     "payments",
+    "market.markets",
     "market.demo",
 )
 

@@ -4,6 +4,9 @@ The producers, products, recognitions and growing areas are made up from real pl
 product names of Tuyên Quang; they are not official records.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
@@ -14,6 +17,21 @@ from market.demo.loader import DEFAULT_PASSWORD, LoadReport
 from market.demo.photos import DEFAULT_WIDTH
 
 demo_cli = AppGroup("demo", help="Illustrative demo data (not official records).")
+STEPS = "demo_steps"
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """Demo data another package adds after the catalog (and removes before it, on --reset)."""
+
+    name: str
+    load: Callable[[str], str]  # takes the demo password, returns a one-line summary
+    reset: Callable[[], None]  # deletes in the reset's transaction, never commits
+
+
+def register_step(app: Flask, step: DemoStep) -> None:
+    """Run ``step`` with every ``demo load``, in registration order."""
+    app.extensions.setdefault(STEPS, []).append(step)
 
 
 @demo_cli.command("load")
@@ -61,11 +79,13 @@ def load_command(
             "Refusing to create demo accounts with a known password outside development "
             "(CHOQUE_ENV is not 'development'). Pass --allow-production to do it anyway."
         )
+    steps = current_app.extensions.get(STEPS, [])
     try:
         if reset:
-            deleted = loader.reset_demo()
+            deleted = loader.reset_demo(first=[step.reset for step in reversed(steps)])
             click.echo("Deleted the demo data: " + _counts(deleted) + ".")
         report = loader.load_demo(password)
+        summaries = [step.load(password) for step in steps]
     except DemoDataError as error:
         raise click.ClickException(f"The demo data is not valid: {error}") from error
     except loader.DemoResetBlocked as error:
@@ -84,6 +104,8 @@ def load_command(
             for job in jobs:
                 added += loader.add_photos(job, photo_width)
     _print_summary(report, added, photos, password == DEFAULT_PASSWORD)
+    for summary in summaries:
+        click.echo(f"  {summary}")
 
 
 def _counts(counter: dict) -> str:

@@ -9,6 +9,7 @@ demo's producers (with everything they own) and accounts, nothing else.
 import logging
 import zlib
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -128,8 +129,12 @@ def add_photos(job: PhotoJob, width: int = DEFAULT_WIDTH) -> int:
     return len(keys)
 
 
-def reset_demo() -> Counter:
-    """Delete the demo producers with all they own, and the demo accounts; returns counts."""
+def reset_demo(first: Iterable[Callable[[], None]] = ()) -> Counter:
+    """Delete the demo producers with all they own, and the demo accounts; returns counts.
+
+    ``first`` are other packages' deletions of their demo rows (made in this transaction,
+    without committing), run before the catalog's, so the reset is all or nothing.
+    """
     sync_categories()
     dataset = read_dataset({category.code for category in leaf_categories()})
     deleted: Counter = Counter()
@@ -142,6 +147,8 @@ def reset_demo() -> Counter:
     ).all()
     image_keys = [image.key for product in products for image in product.images]
     try:
+        for delete in first:
+            delete()
         lots = sa.select(Lot).where(Lot.product_id.in_([p.id for p in products]))
         _delete_all(db.session.scalars(lots).all(), "lots", deleted)
         _delete_all(products, "products", deleted)

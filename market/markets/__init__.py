@@ -1,0 +1,28 @@
+"""Chợ 4.0 markets: stalls with VietQR posters, in-person sales confirmed by bank notifications,
+the manager console (approvals, reports and exports) and the stalls' public pages.
+
+Stall sales plug into payments as the ``stall`` payment target; the demo adds the province's
+chợ 4.0 markets through the demo loader's extra steps.
+"""
+
+from flask import Flask
+
+from market.markets import models  # noqa: F401  (registers the tables)
+
+
+def register(app: Flask) -> None:
+    """Attach the console, approvals, reports, seller and public blueprints and the target."""
+    from market.demo import register_step
+    from market.markets import access, demo
+    from market.markets.sales import TARGET_KIND
+    from market.markets.target import StallSaleTarget
+    from market.markets.views import approvals, console, public, reports, seller
+    from payments.targets import register_target
+
+    for blueprint in (console.bp, approvals.bp, reports.bp, seller.bp, public.bp):
+        app.register_blueprint(blueprint)
+    register_target(app, TARGET_KIND, StallSaleTarget())
+    register_step(app, demo.STEP)
+    app.jinja_env.globals.update(
+        sells_at_a_stall=access.sells_somewhere, is_provincial=access.is_provincial
+    )

@@ -1,0 +1,1 @@
+"""The blueprints of markets: the manager console, approvals, reports, sellers, stall pages."""
