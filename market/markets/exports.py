@@ -10,6 +10,7 @@ import csv
 import io
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from datetime import datetime, timedelta
 from itertools import islice
 from typing import IO, Any
@@ -226,23 +227,28 @@ def sales_lines(scope: Scope, period: Period) -> Iterator[list[Any]]:
     statement = _line_statement(scope, period).execution_options(yield_per=BATCH)
     channels = {ONLINE: _("Online"), STALL: _("Stall")}
     district_names = {d.code: d.name for d in places.districts()}
-    for row in db.session.execute(statement):
-        paid_at: datetime = row.paid_at
-        yield [
-            (paid_at + VIETNAM).strftime("%Y-%m-%d %H:%M"),
-            channels[row.channel],
-            row.reference,
-            safe(row.market or ""),
-            safe(row.stall or ""),
-            district_names.get(row.district_code, row.district_code or ""),
-            safe(row.producer or ""),
-            safe(row.product or ""),
-            safe(row.unit or ""),
-            row.quantity,
-            row.unit_price,
-            row.value,
-            method_label(row.method),
-        ]
+    result = db.session.execute(statement)
+    try:
+        for row in result:
+            paid_at: datetime = row.paid_at
+            yield [
+                (paid_at + VIETNAM).strftime("%Y-%m-%d %H:%M"),
+                channels[row.channel],
+                row.reference,
+                safe(row.market or ""),
+                safe(row.stall or ""),
+                district_names.get(row.district_code, row.district_code or ""),
+                safe(row.producer or ""),
+                safe(row.product or ""),
+                safe(row.unit or ""),
+                row.quantity,
+                row.unit_price,
+                row.value,
+                method_label(row.method),
+            ]
+    finally:
+        # A reader that stops early (the workbook cap) must not leave a server cursor open.
+        result.close()
 
 
 # -- writers ----------------------------------------------------------------------------------
@@ -324,11 +330,11 @@ def report_xlsx(report: Report) -> IO[bytes]:
             )
     lines = workbook.create_sheet(_sheet_name(_("Sales lines"), taken))
     lines.append(lines_header())
-    rows = sales_lines(report.scope, report.period)
-    for row in islice(rows, XLSX_MAX_LINES):
-        lines.append(row)
-    if next(rows, None) is not None:
-        lines.append([_("More lines than a sheet holds: download them as CSV.")])
+    with closing(sales_lines(report.scope, report.period)) as rows:
+        for row in islice(rows, XLSX_MAX_LINES):
+            lines.append(row)
+        if next(rows, None) is not None:
+            lines.append([_("More lines than a sheet holds: download them as CSV.")])
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (returned open; closing deletes it)
     workbook.save(handle)
     handle.seek(0)
