@@ -137,3 +137,14 @@ def _record_console(message: ConsoleMessage, errors: list[str]) -> None:
 
 def _record_page_error(error: Error, errors: list[str]) -> None:
     errors.append(f"uncaught: {error.message}")
+
+
+def no_horizontal_scroll(page: Page) -> bool:
+    """True when nothing is wider than the viewport (the page never scrolls sideways).
+
+    Waits for the page's load event first: on a busy machine the new heading can be in the DOM
+    before the (cached) stylesheets apply, and an unstyled photo is wider than a phone.
+    """
+    page.wait_for_load_state("load")
+    width = page.viewport_size["width"] if page.viewport_size else 0
+    return page.evaluate("document.documentElement.scrollWidth") <= width

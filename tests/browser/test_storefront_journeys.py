@@ -12,15 +12,9 @@ from catalog.images import store_image
 from catalog.models import ProductImage
 from market.extensions import db
 from tests import factories
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, no_horizontal_scroll
 
 pytestmark = pytest.mark.browser
-
-
-def no_horizontal_scroll(page: Page) -> bool:
-    """True when nothing is wider than the viewport (the page never scrolls sideways)."""
-    width = page.viewport_size["width"] if page.viewport_size else 0
-    return page.evaluate("document.documentElement.scrollWidth") <= width
 
 
 def stock_the_market(app: Flask) -> dict[str, str]:

@@ -13,7 +13,7 @@ from playwright.sync_api import Page
 from catalog.models import Producer, ProducerStatus, Product, ProductStatus
 from market.accounts.models import Role, User
 from market.extensions import db
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, no_horizontal_scroll
 
 
 def _photo(path: Path, color: str) -> str:
@@ -65,7 +65,7 @@ def test_a_household_and_its_helper_list_products_with_photos_from_a_phone(
     submit("form.ws-form button.primary")
     submit("button:has-text('Mở bán')")
     producer_id = int(page.url.split("/ban-hang/")[1].split("/")[0])
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert no_horizontal_scroll(page)
 
     page.goto(f"{live_url}/ban-hang/{producer_id}/nhom")
     page.fill("#helper-login", "tung@example.vn")
