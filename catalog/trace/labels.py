@@ -5,31 +5,23 @@ has no GTIN. Text is set in a bundled Noto Sans subset so Vietnamese prints the 
 """
 
 import io
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 import segno
 from flask import render_template
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from catalog.models import Lot
 from catalog.trace import links
+from market.printing import PDF_FONTS, POINT_MM, nfc, pil_font, register_pdf_fonts, wrap
 
-FONTS = Path(__file__).parent / "fonts"
-FONT_FILES = {False: FONTS / "NotoSans-Regular.ttf", True: FONTS / "NotoSans-Bold.ttf"}
-PDF_FONTS = {False: "ChoQueSans", True: "ChoQueSans-Bold"}
-POINT_MM = 25.4 / 72
 QUIET_ZONE = 4  # modules of white around the code, as ISO/IEC 18004 asks
 MAX_SHEETS = 20
 
@@ -128,10 +120,10 @@ def label_content(lot: Lot, made_by_processing: bool = False) -> LabelContent:
     )
     return LabelContent(
         url=links.label_url(lot),
-        product=_nfc(lot.product.name),
+        product=nfc(lot.product.name),
         lot=_("Lot: %(code)s", code=lot.code),
         date_line=date_line,
-        producer=_nfc(lot.product.producer.name),
+        producer=nfc(lot.product.producer.name),
     )
 
 
@@ -154,7 +146,7 @@ def layout(content: LabelContent, size: LabelSize) -> LabelLayout:
         (content.producer, False, 0.85, 2),
     ):
         points = base * scale
-        for part in _wrap(text, bold, points, text_width, max_lines):
+        for part in wrap(text, bold, points, text_width, max_lines):
             y += points * POINT_MM * 1.05
             lines.append(TextLine(text_x, y, points, bold, part))
         y += points * POINT_MM * 0.35
@@ -163,7 +155,7 @@ def layout(content: LabelContent, size: LabelSize) -> LabelLayout:
 
 def sheet_pdf(content: LabelContent, size: LabelSize, sheets: int = 1) -> bytes:
     """An A4 PDF with ``sheets`` pages of identical labels on the size's standard stock."""
-    _register_pdf_fonts()
+    register_pdf_fonts()
     label = layout(content, size)
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=1)
@@ -198,7 +190,7 @@ def label_png(content: LabelContent, size: LabelSize, dpi: int = 300) -> bytes:
             fill=0,
         )
     for line in label.lines:
-        font = _pil_font(line.bold, round(line.size * dpi / 72))
+        font = pil_font(line.bold, round(line.size * dpi / 72))
         draw.text((line.x * scale, line.baseline * scale), line.text, font=font, anchor="ls")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True, dpi=(dpi, dpi))
@@ -225,47 +217,3 @@ def _draw_pdf_label(pdf: canvas.Canvas, label: LabelLayout, left: float, top: fl
 def _inset(side: float, module: float) -> float:
     """Start the text level with the code's top edge rather than its quiet zone."""
     return min(QUIET_ZONE * module, side * 0.1) - 0.5
-
-
-def _wrap(text: str, bold: bool, points: float, width_mm: float, max_lines: int) -> list[str]:
-    """Break text into lines no wider than ``width_mm``; the last one ends in … if cut."""
-    _register_pdf_fonts()
-    font = PDF_FONTS[bold]
-
-    def fits(candidate: str) -> bool:
-        return pdfmetrics.stringWidth(candidate, font, points) * POINT_MM <= width_mm
-
-    lines: list[str] = []
-    words = text.split()
-    while words and len(lines) < max_lines:
-        line = words.pop(0)
-        if not fits(line):  # a word longer than the line: cut it where it stops fitting
-            cut = len(line) - 1
-            while cut > 1 and not fits(line[:cut]):
-                cut -= 1
-            words.insert(0, line[cut:])
-            line = line[:cut]
-        while words and fits(f"{line} {words[0]}"):
-            line = f"{line} {words.pop(0)}"
-        lines.append(line)
-    if words and lines:
-        last = lines[-1]
-        while last and not fits(f"{last}…"):
-            last = last[:-1].rstrip()
-        lines[-1] = f"{last}…"
-    return lines
-
-
-@cache
-def _register_pdf_fonts() -> None:
-    for bold, name in PDF_FONTS.items():
-        pdfmetrics.registerFont(TTFont(name, str(FONT_FILES[bold])))
-
-
-@cache
-def _pil_font(bold: bool, pixels: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(FONT_FILES[bold]), pixels)
-
-
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)

@@ -8,28 +8,22 @@ shows another holder.
 """
 
 import io
-import unicodedata
 from dataclasses import dataclass
-from functools import cache
 
 import segno
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 from reportlab.lib.pagesizes import A4, A5
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from catalog.trace.labels import FONT_FILES
 from market import banks
 from market.markets.models import Stall
 from market.markets.stalls import check_code, public_url, static_payload
+from market.printing import PDF_FONTS, POINT_MM, nfc, pil_font, register_pdf_fonts, wrap
 from payments.qr import BORDER, ERROR_LEVEL
 
-PDF_FONTS = {False: "StallPosterSans", True: "StallPosterSans-Bold"}
-POINT_MM = 25.4 / 72
 PNG_DPI = 200
 GREEN = (0x1F, 0x6B, 0x3A)
 
@@ -118,7 +112,7 @@ def layout(stall: Stall, size: PageSize) -> Poster:
         """Lines of text, ``before`` mm below the previous baseline plus the text's height."""
         nonlocal y
         y += before * scale
-        for index, part in enumerate(wrap(_nfc(text), bold, points * scale, text_width, most)):
+        for index, part in enumerate(wrap(nfc(text), bold, points * scale, text_width, most)):
             y += points * scale * POINT_MM * (1.0 if index == 0 else 1.3)
             lines.append(Line(y, points * scale, bold, part, **kw))
 
@@ -168,7 +162,7 @@ def poster_pdf(stall: Stall, size_key: str) -> bytes:
     """The stall's poster as a one-page PDF (``a4`` or ``a5``), the same bytes every time."""
     size = SIZES[size_key]
     poster = layout(stall, size)
-    _register_pdf_fonts()
+    register_pdf_fonts()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=size.points, pageCompression=1, invariant=1)
     pdf.setTitle(poster.title)
@@ -223,7 +217,7 @@ def poster_png(stall: Stall, size_key: str = "a5", dpi: int = PNG_DPI) -> bytes:
                 x, y = left + (col + BORDER) * pixel, top + (row + BORDER) * pixel
                 draw.rectangle((x, y, x + pixel - 1, y + pixel - 1), fill=(0, 0, 0))
     for line in poster.lines:
-        font = _pil_font(line.bold, round(line.size * dpi / 72))
+        font = pil_font(line.bold, round(line.size * dpi / 72))
         draw.text(
             (width / 2, line.baseline * scale),
             line.text,
@@ -234,47 +228,3 @@ def poster_png(stall: Stall, size_key: str = "a5", dpi: int = PNG_DPI) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True, dpi=(dpi, dpi))
     return buffer.getvalue()
-
-
-def wrap(text: str, bold: bool, points: float, width_mm: float, max_lines: int) -> list[str]:
-    """Break text into at most ``max_lines`` lines no wider than ``width_mm``; … if cut."""
-    _register_pdf_fonts()
-    font = PDF_FONTS[bold]
-
-    def fits(candidate: str) -> bool:
-        return pdfmetrics.stringWidth(candidate, font, points) * POINT_MM <= width_mm
-
-    lines: list[str] = []
-    words = text.split()
-    while words and len(lines) < max_lines:
-        line = words.pop(0)
-        if not fits(line):  # one word wider than the page (a long URL): cut where it stops
-            cut = len(line) - 1
-            while cut > 1 and not fits(line[:cut]):
-                cut -= 1
-            words.insert(0, line[cut:])
-            line = line[:cut]
-        while words and fits(f"{line} {words[0]}"):
-            line = f"{line} {words.pop(0)}"
-        lines.append(line)
-    if words and lines:
-        last = lines[-1]
-        while last and not fits(f"{last}…"):
-            last = last[:-1].rstrip()
-        lines[-1] = f"{last}…"
-    return lines
-
-
-@cache
-def _register_pdf_fonts() -> None:
-    for bold, name in PDF_FONTS.items():
-        pdfmetrics.registerFont(TTFont(name, str(FONT_FILES[bold])))
-
-
-@cache
-def _pil_font(bold: bool, pixels: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(FONT_FILES[bold]), pixels)
-
-
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
