@@ -6,10 +6,16 @@ dominates a search. Here each value of a filter field (district "074", stars "4"
 of document numbers held as the bits of an int, built once per index segment from its
 postings. Filtering is then ``&``, and a facet count is ``(matches & value).bit_count()``,
 both done in C however many documents match.
+
+A price range that is not one of the facet's bands is cut from each segment's documents sorted
+by price (two binary searches), never expanded into Whoosh's numeric range terms, which cost a
+posting list per distinct price.
 """
 
 import threading
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from whoosh import query
 from whoosh.searching import Searcher
@@ -21,7 +27,23 @@ from catalog.search.backend import PRICE_BUCKETS
 # every live document.
 FIELDS = ("category", "group", "district", "stars", "cert", "price_band", "in_stock")
 
-_segment_cache: dict[tuple[str, int], dict[str, dict[str, int]]] = {}
+
+@dataclass(frozen=True)
+class SegmentMasks:
+    """One segment's masks per field value, and its documents in price order."""
+
+    values: dict[str, dict[str, int]] = field(default_factory=dict)
+    prices: list[int] = field(default_factory=list)
+    by_price: list[int] = field(default_factory=list)
+
+    def price_range(self, low: int | None, high: int | None) -> int:
+        """The segment's documents priced from ``low`` to ``high`` (inclusive), as a mask."""
+        start = 0 if low is None else bisect_left(self.prices, low)
+        stop = len(self.prices) if high is None else bisect_right(self.prices, high)
+        return to_mask(self.by_price[start:stop], len(self.prices))
+
+
+_segment_cache: dict[tuple[str, int], SegmentMasks] = {}
 _segment_lock = threading.Lock()
 
 
@@ -51,23 +73,26 @@ def segment_key(reader: object) -> tuple[str, int] | None:
     return None if segment is None else (segment.segment_id(), segment.deleted_count())
 
 
-def _segment_masks(reader: object) -> dict[str, dict[str, int]]:
+def _segment_masks(reader: object) -> SegmentMasks:
     key = segment_key(reader)
     if key is None:
-        return {field: {} for field in FIELDS}
+        return SegmentMasks({name: {} for name in FIELDS})
     with _segment_lock:
         cached = _segment_cache.get(key)
     if cached is not None:
         return cached
     size = reader.doc_count_all()
-    masks: dict[str, dict[str, int]] = {}
-    for field in FIELDS:
-        values: dict[str, int] = {}
-        if field in reader.indexed_field_names():
-            for term in reader.lexicon(field):
+    values: dict[str, dict[str, int]] = {}
+    for name in FIELDS:
+        terms: dict[str, int] = {}
+        if name in reader.indexed_field_names():
+            for term in reader.lexicon(name):
                 value = term.decode("utf-8")
-                values[value] = to_mask(reader.postings(field, value).all_ids(), size)
-        masks[field] = values
+                terms[value] = to_mask(reader.postings(name, value).all_ids(), size)
+        values[name] = terms
+    column = reader.column_reader("price") if reader.has_column("price") else [0] * size
+    ordered = sorted(range(size), key=column.__getitem__)
+    masks = SegmentMasks(values, [column[docnum] for docnum in ordered], ordered)
     with _segment_lock:
         _segment_cache[key] = masks
     return masks
@@ -79,10 +104,13 @@ class FacetMasks:
     def __init__(self, searcher: Searcher) -> None:
         self.searcher = searcher
         self.size = searcher.doc_count_all()
-        self.fields: dict[str, dict[str, int]] = {field: {} for field in FIELDS}
+        self.fields: dict[str, dict[str, int]] = {name: {} for name in FIELDS}
+        self.segments: list[tuple[SegmentMasks, int]] = []
         for subsearcher, offset in searcher.leaf_searchers():
-            for field, values in _segment_masks(subsearcher.reader()).items():
-                merged = self.fields[field]
+            segment = _segment_masks(subsearcher.reader())
+            self.segments.append((segment, offset))
+            for name, values in segment.values.items():
+                merged = self.fields[name]
                 for value, mask in values.items():
                     merged[value] = merged.get(value, 0) | (mask << offset)
         self.all = 0
@@ -123,7 +151,10 @@ class FacetMasks:
         for index, (band_low, band_high) in enumerate(PRICE_BUCKETS):
             if (low or 0) == band_low and high == band_high:
                 return self.of("price_band", str(index))
-        return self.matching(query.NumericRange("price", low, high))
+        mask = 0
+        for segment, offset in self.segments:
+            mask |= segment.price_range(low, high) << offset
+        return mask
 
     def counts(self, base: int, field: str) -> dict[str, int]:
         """How many of ``base`` hold each value of ``field`` (values with none left out)."""

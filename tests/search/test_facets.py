@@ -91,3 +91,21 @@ def test_every_option_with_products_is_offered(
         "organic": 2,
     }
     assert {o["value"]: o["count"] for o in facets["in_stock"]} == {1: 15}
+
+
+def test_a_price_range_is_inclusive_and_follows_edits(
+    app: Flask, client: FlaskClient, catalog: dict[str, int]
+) -> None:
+    params = {"price_min": 30_000, "price_max": 35_000}
+    with app.test_request_context():
+        before = _sql_count(params, None)
+    assert len(api_ids(client, **params)) == before > 0
+
+    with app.app_context():  # an edit lands in a new index segment, deleting the old copy
+        product = db.session.get(Product, catalog["Bưởi Soi Hà"])
+        product.price = 35_000
+        db.session.commit()
+    found = api_ids(client, **params)
+    assert catalog["Bưởi Soi Hà"] in found
+    with app.test_request_context():
+        assert len(found) == _sql_count(params, None) == before + 1
