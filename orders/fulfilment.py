@@ -1,5 +1,6 @@
 """The producer's side of orders: parts by state, moving them along, one or many at once."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -14,6 +15,9 @@ from orders.lifecycle import FULFILMENT_ACTIONS, Action
 from orders.models import OrderPart, PartStatus
 from orders.transaction import unit_of_work
 from orders.transitions import Actor, apply
+
+# The actions that take the goods from lots (the producer may pick the lot of each line).
+LOT_ACTIONS = frozenset({Action.SHIP, Action.READY})
 
 
 @dataclass(frozen=True)
@@ -91,16 +95,22 @@ def mark_seen(part: OrderPart) -> None:
         db.session.commit()
 
 
-def advance_part(part: OrderPart, action: Action, actor: Actor, note: str = "") -> None:
-    """Pack, ship (with a note or tracking number), mark ready, delivered or picked up."""
+def advance_part(
+    part: OrderPart,
+    action: Action,
+    actor: Actor,
+    note: str = "",
+    lots: Mapping[int, int] | None = None,
+) -> None:
+    """Pack, ship or make ready (from the lots picked per line), mark delivered or picked up."""
     if action not in FULFILMENT_ACTIONS:
         raise InvalidTransition(_("Unknown action."))
     note = note.strip()
     values = {"tracking": note[:200]} if action is Action.SHIP and note else {}
     with unit_of_work() as outbox:
         apply(part, action, actor, note=note, **values)
-        if action in (Action.SHIP, Action.READY):
-            traceability.record_shipment_lots(part, utcnow())
+        if action in LOT_ACTIONS:
+            traceability.record_shipment_lots(part, utcnow(), lots)
             outbox.extend(notifications.part_on_its_way(part))
 
 

@@ -1,7 +1,8 @@
 """Orders and lots: which lots a part shipped from, and who bought a lot (for recalls).
 
 When a part leaves the producer (shipped, or ready for pickup), each of its lines is taken from
-the product's lots, oldest harvest first and never a recalled lot
+the product's lots: the lot the producer picked for the line first, then oldest harvest first,
+never a recalled lot
 (``catalog.trace.services.choose_lots_for_shipment``), and a sale event is recorded on each lot
 with the part's reference (``ABCD2345-1``). That reference is the only link: the public lot page
 shows the sale without it, the part pages read the lots back from it, and a recall finds the
@@ -10,6 +11,7 @@ buyers through it.
 
 import logging
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 
@@ -19,9 +21,15 @@ import sqlalchemy.orm as so
 from catalog.models import Lot
 from catalog.trace.buyers import Buyer
 from catalog.trace.models import EventType, LotEvent
-from catalog.trace.services import choose_lots_for_shipment, record_sale_event
+from catalog.trace.services import (
+    TraceError,
+    available_lots,
+    choose_lots_for_shipment,
+    record_sale_event,
+)
 from market.extensions import db
-from orders.models import Order, OrderPart
+from orders.errors import InvalidTransition
+from orders.models import Order, OrderLine, OrderPart
 
 logger = logging.getLogger(__name__)
 
@@ -29,13 +37,24 @@ logger = logging.getLogger(__name__)
 LotsByLine = dict[int, dict[int, list[tuple[Lot, Decimal]]]]
 
 
-def record_shipment_lots(part: OrderPart, when: datetime) -> int:
-    """Record a sale event on the lots each line ships from; joins the caller's transaction."""
+def record_shipment_lots(
+    part: OrderPart, when: datetime, chosen: Mapping[int, int] | None = None
+) -> int:
+    """Record a sale event on the lots each line ships from; joins the caller's transaction.
+
+    ``chosen`` maps a line's id to the lot the producer picked for it (InvalidTransition if that
+    lot cannot ship the line's product).
+    """
+    chosen = chosen or {}
     recorded = 0
-    for line in part.lines:
-        if line.product_id is None:
-            continue
-        for allocation in choose_lots_for_shipment(line.product_id, line.quantity):
+    for line in _product_lines(part):
+        try:
+            allocations = choose_lots_for_shipment(
+                line.product_id, line.quantity, chosen.get(line.id)
+            )
+        except TraceError as error:
+            raise InvalidTransition(f"{line.product_name}: {error}") from error
+        for allocation in allocations:
             record_sale_event(allocation.lot, part.reference, allocation.quantity, when)
             recorded += 1
     logger.info("Part %s shipped from %s lot allocation(s)", part.reference, recorded)
@@ -61,13 +80,23 @@ def shipped_lots(parts: list[OrderPart]) -> LotsByLine:
     return found
 
 
+def lot_choices(part: OrderPart) -> dict[int, list[tuple[Lot, Decimal]]]:
+    """Per line with registered lots: the lots it may ship from, oldest first, with what is left."""
+    return {
+        line.id: lots for line in _product_lines(part) if (lots := available_lots(line.product_id))
+    }
+
+
+def _product_lines(part: OrderPart) -> list[OrderLine]:
+    return [line for line in part.lines if line.product_id is not None]
+
+
 def proposed_lots(part: OrderPart) -> dict[int, list[tuple[Lot, Decimal]]]:
     """The lots the part's lines would ship from now (oldest first), for the packing slip."""
     proposed = {}
-    for line in part.lines:
-        if line.product_id is not None:
-            allocations = choose_lots_for_shipment(line.product_id, line.quantity)
-            proposed[line.product_id] = [(a.lot, a.quantity) for a in allocations]
+    for line in _product_lines(part):
+        allocations = choose_lots_for_shipment(line.product_id, line.quantity)
+        proposed[line.product_id] = [(a.lot, a.quantity) for a in allocations]
     return proposed
 
 

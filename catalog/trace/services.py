@@ -188,15 +188,27 @@ def record_sale_event(
     return event
 
 
-def choose_lots_for_shipment(product_id: int, quantity: Decimal | int) -> list[Allocation]:
-    """Lots to ship ``quantity`` from, oldest harvest first, never a recalled lot.
+def choose_lots_for_shipment(
+    product_id: int, quantity: Decimal | int, first_lot_id: int | None = None
+) -> list[Allocation]:
+    """Lots to ship ``quantity`` from: the chosen lot first, then oldest harvest first.
 
-    The allocations may add up to less than asked when registered lots do not cover the
-    quantity (many households do not register every harvest); the rest ships without a lot.
+    Never a recalled lot. The allocations may add up to less than asked when registered lots do
+    not cover the quantity (many households do not register every harvest); the rest ships
+    without a lot. A chosen lot that cannot ship (recalled, used up, another product's) is a
+    ``TraceError``.
     """
+    lots = available_lots(product_id)
+    if first_lot_id is not None:
+        chosen = [entry for entry in lots if entry[0].id == first_lot_id]
+        if not chosen:
+            raise TraceError(
+                _l("That lot cannot ship this product: it is recalled, used up or not its lot.")
+            )
+        lots = chosen + [entry for entry in lots if entry[0].id != first_lot_id]
     wanted = Decimal(quantity)
     allocations: list[Allocation] = []
-    for lot, left in available_lots(product_id):
+    for lot, left in lots:
         if wanted <= 0:
             break
         take = min(left, wanted)

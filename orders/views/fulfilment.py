@@ -116,16 +116,39 @@ def part(producer_id: int, part_id: int) -> ResponseReturnValue:
     item = _part(producer_id, part_id)
     services.expire_if_due(item.order)
     fulfilment.mark_seen(item)
+    return _part_page(producer, item, actor, ProducerCancelForm())
+
+
+def _part_page(
+    producer: Producer, item: OrderPart, actor: Actor, cancel_form: ProducerCancelForm
+) -> str:
+    actions = allowed_actions(item, actor.role)
+    picks_lots = any(action in fulfilment.LOT_ACTIONS for action in actions)
     return render_template(
         "orders/fulfilment/part.html",
         producer=producer,
         part=item,
         order=item.order,
-        actions=allowed_actions(item, actor.role),
+        actions=actions,
         advance_form=AdvanceForm(),
-        cancel_form=ProducerCancelForm(),
+        cancel_form=cancel_form,
         lots=traceability.shipped_lots([item])[item.id],
+        lot_choices=traceability.lot_choices(item) if picks_lots else {},
+        lot_actions=fulfilment.LOT_ACTIONS,
     )
+
+
+def _picked_lots(item: OrderPart) -> dict[int, int] | None:
+    """The lot picked per line (``lot-<line id>``; empty means oldest first); None if forged."""
+    picked = {}
+    for line in item.lines:
+        value = request.form.get(f"lot-{line.id}", "")
+        if not value:
+            continue
+        if not value.isdigit():
+            return None
+        picked[line.id] = int(value)
+    return picked
 
 
 @bp.post("/<int:producer_id>/don-hang/<int:part_id>/chuyen")
@@ -134,17 +157,21 @@ def advance(producer_id: int, part_id: int) -> ResponseReturnValue:
     _producer, actor = _acting_for(producer_id)
     item = _part(producer_id, part_id)
     form = AdvanceForm()
+    lots = _picked_lots(item)
     if not form.validate_on_submit() or form.action.data not in {
         a.value for a in FULFILMENT_ACTIONS
     }:
         flash(_("Unknown action."), "error")
+    elif lots is None:
+        flash(_("Pick each lot from the list."), "error")
     else:
+        action = Action(form.action.data)
         try:
-            fulfilment.advance_part(item, Action(form.action.data), actor, form.note.data or "")
+            fulfilment.advance_part(item, action, actor, form.note.data or "", lots)
         except InvalidTransition as error:
             flash(error.message, "error")
         else:
-            flash(_("Done: %(action)s.", action=action_label(Action(form.action.data))), "success")
+            flash(_("Done: %(action)s.", action=action_label(action)), "success")
     return redirect(url_for("fulfilment.part", producer_id=producer_id, part_id=part_id), 303)
 
 
@@ -155,17 +182,7 @@ def cancel(producer_id: int, part_id: int) -> ResponseReturnValue:
     item = _part(producer_id, part_id)
     form = ProducerCancelForm()
     if not form.validate_on_submit():
-        page = render_template(
-            "orders/fulfilment/part.html",
-            producer=producer,
-            part=item,
-            order=item.order,
-            actions=allowed_actions(item, actor.role),
-            advance_form=AdvanceForm(),
-            cancel_form=form,
-            lots=traceability.shipped_lots([item])[item.id],
-        )
-        return page, 400
+        return _part_page(producer, item, actor, form), 400
     try:
         services.cancel_part(item, actor, form.reason.data)
     except InvalidTransition as error:

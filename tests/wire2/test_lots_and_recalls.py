@@ -1,14 +1,18 @@
-"""Fulfilment takes lots oldest first; lot pages show the sale; recalls reach the buyers."""
+"""Fulfilment takes the picked lot, else oldest first; lot pages show the sale; recalls reach
+the buyers."""
 
 from collections.abc import Callable
+from datetime import date
 
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from catalog.models import Lot
 from catalog.trace.models import EventType, LotEvent
 from market.extensions import db
-from orders.models import Order, OrderPart
+from orders.models import Order, OrderLine, OrderPart, PartStatus
+from tests import factories
 from tests.wire2.conftest import Farm
 
 REASON = "Phát hiện dư lượng thuốc bảo vệ thực vật vượt ngưỡng"
@@ -21,13 +25,28 @@ def _part_id(app: Flask, order: Order) -> int:
         ).one()
 
 
-def _advance(owner: FlaskClient, farm: Farm, part_id: int, *actions: str) -> None:
+def _advance(owner: FlaskClient, farm: Farm, part_id: int, *actions: str, **lots: str) -> None:
     for action in actions:
         response = owner.post(
             f"/ban-hang/{farm.producer_id}/don-hang/{part_id}/chuyen",
-            data={"action": action, "note": ""},
+            data={"action": action, "note": "", **lots},
         )
         assert response.status_code == 303
+
+
+def _ids(app: Flask, part_id: int, lot_code: str) -> tuple[int, int]:
+    """The part's (only) line id and a lot's id."""
+    with app.app_context():
+        line_id = db.session.scalars(
+            sa.select(OrderLine.id).where(OrderLine.part_id == part_id)
+        ).one()
+        lot_id = db.session.scalars(sa.select(Lot.id).where(Lot.code == lot_code)).one()
+        return line_id, lot_id
+
+
+def _status(app: Flask, part_id: int) -> PartStatus:
+    with app.app_context():
+        return db.session.get(OrderPart, part_id).status
 
 
 def _sales(app: Flask) -> list[tuple[str, int, str]]:
@@ -61,6 +80,55 @@ def test_a_part_ready_for_pickup_sells_from_the_oldest_lots_splitting_across_the
         assert page.status_code == 200
         assert 'href="/t/L-OLD"' in html and 'href="/t/L-MID"' in html
         assert "L-NEW" not in html
+
+
+def test_the_producer_picks_the_lot_a_line_ships_from_and_the_rest_comes_oldest_first(
+    app: Flask, farm: Farm, signed_in: Callable, buy: Callable
+) -> None:
+    order = buy(signed_in(farm.shopper), farm.product_id, 7, payment_method="cash")
+    part_id = _part_id(app, order)
+    owner = signed_in(farm.owner)
+    _advance(owner, farm, part_id, "pack")
+    page = owner.get(f"/ban-hang/{farm.producer_id}/don-hang/{part_id}").get_data(as_text=True)
+    line_id, mid = _ids(app, part_id, "L-MID")
+    assert f'name="lot-{line_id}"' in page
+    assert "Lô nào xuất hàng?" in page
+    for code in ("L-OLD", "L-MID", "L-NEW"):
+        assert code in page
+
+    _advance(owner, farm, part_id, "ready", **{f"lot-{line_id}": str(mid)})
+    reference = f"{order.code}-1"
+    assert _sales(app) == [("L-MID", 5, reference), ("L-OLD", 2, reference)]
+
+
+def test_a_lot_that_cannot_ship_the_line_is_refused_and_nothing_changes(
+    app: Flask, farm: Farm, signed_in: Callable, buy: Callable
+) -> None:
+    order = buy(signed_in(farm.shopper), farm.product_id, 1, payment_method="cash")
+    part_id = _part_id(app, order)
+    owner = signed_in(farm.owner)
+    _advance(owner, farm, part_id, "pack")
+    line_id, old = _ids(app, part_id, "L-OLD")
+    with app.app_context():
+        other = factories.product(factories.producer("HTX Chè Na Hang"), "Chè Shan tuyết")
+        foreign = Lot(code="L-CHE", product=other, harvest_date=date(2025, 1, 1), quantity=9)
+        db.session.add(foreign)
+        db.session.commit()
+        foreign_id = foreign.id
+    owner.post(
+        f"/ban-hang/{farm.producer_id}/lo/L-OLD/thu-hoi", data={"reason": REASON, "confirm": "y"}
+    )
+    url = f"/ban-hang/{farm.producer_id}/don-hang/{part_id}/chuyen"
+    for picked, message in (
+        (str(foreign_id), "Lô này không xuất được sản phẩm này"),
+        (str(old), "Lô này không xuất được sản phẩm này"),
+        ("L-OLD", "Hãy chọn lô trong danh sách."),
+    ):
+        response = owner.post(url, data={"action": "ready", f"lot-{line_id}": picked})
+        assert response.status_code == 303
+        assert message in owner.get(response.location).get_data(as_text=True)
+        assert _status(app, part_id) is PartStatus.PACKED
+        assert _sales(app) == []
 
 
 def test_a_shipped_home_delivery_records_its_sale_once(
