@@ -57,12 +57,19 @@ def _sales(app: Flask) -> list[tuple[str, int, str]]:
         return [(e.lot.code, int(e.quantity), e.reference) for e in events]
 
 
-def _ship(app: Flask, farm: Farm, signed_in: Callable, buy: Callable, quantity: int) -> tuple:
+def _packed(app: Flask, farm: Farm, signed_in: Callable, buy: Callable, quantity: int) -> tuple:
+    """A cash order for ``quantity`` kg, packed by the owner: (order, part id, owner, shopper)."""
     shopper = signed_in(farm.shopper)
     order = buy(shopper, farm.product_id, quantity, payment_method="cash")
     part_id = _part_id(app, order)
     owner = signed_in(farm.owner)
-    _advance(owner, farm, part_id, "pack", "ready")
+    _advance(owner, farm, part_id, "pack")
+    return order, part_id, owner, shopper
+
+
+def _ship(app: Flask, farm: Farm, signed_in: Callable, buy: Callable, quantity: int) -> tuple:
+    order, part_id, owner, shopper = _packed(app, farm, signed_in, buy, quantity)
+    _advance(owner, farm, part_id, "ready")
     return order, part_id, owner, shopper
 
 
@@ -85,10 +92,7 @@ def test_a_part_ready_for_pickup_sells_from_the_oldest_lots_splitting_across_the
 def test_the_producer_picks_the_lot_a_line_ships_from_and_the_rest_comes_oldest_first(
     app: Flask, farm: Farm, signed_in: Callable, buy: Callable
 ) -> None:
-    order = buy(signed_in(farm.shopper), farm.product_id, 7, payment_method="cash")
-    part_id = _part_id(app, order)
-    owner = signed_in(farm.owner)
-    _advance(owner, farm, part_id, "pack")
+    order, part_id, owner, _shopper = _packed(app, farm, signed_in, buy, 7)
     page = owner.get(f"/ban-hang/{farm.producer_id}/don-hang/{part_id}").get_data(as_text=True)
     line_id, mid = _ids(app, part_id, "L-MID")
     assert f'name="lot-{line_id}"' in page
@@ -104,10 +108,7 @@ def test_the_producer_picks_the_lot_a_line_ships_from_and_the_rest_comes_oldest_
 def test_a_lot_that_cannot_ship_the_line_is_refused_and_nothing_changes(
     app: Flask, farm: Farm, signed_in: Callable, buy: Callable
 ) -> None:
-    order = buy(signed_in(farm.shopper), farm.product_id, 1, payment_method="cash")
-    part_id = _part_id(app, order)
-    owner = signed_in(farm.owner)
-    _advance(owner, farm, part_id, "pack")
+    _order, part_id, owner, _shopper = _packed(app, farm, signed_in, buy, 1)
     line_id, old = _ids(app, part_id, "L-OLD")
     with app.app_context():
         other = factories.product(factories.producer("HTX Chè Na Hang"), "Chè Shan tuyết")
