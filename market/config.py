@@ -23,7 +23,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL", "")
     MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(_instance_dir() / "media"))
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 12 * 1024 * 1024))
+    # Eight 10 MB photos and the form: a product's photos in one request even with JavaScript
+    # off (with it on, photos are made smaller in the browser first).
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 82 * 1024 * 1024))
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
     # Reverse proxies in front of the app (nginx: 1) whose X-Forwarded-For/-Proto/-Host are
     # trusted; 0 ignores those headers, so a client cannot fake its address to the rate limiter.

@@ -32,6 +32,7 @@ from playwright.sync_api import (
     ConsoleMessage,
     Error,
     Page,
+    expect,
     sync_playwright,
 )
 from werkzeug.serving import make_server
@@ -148,3 +149,12 @@ def no_horizontal_scroll(page: Page) -> bool:
     page.wait_for_load_state("load")
     width = page.viewport_size["width"] if page.viewport_size else 0
     return page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def sign_in(page: Page, email: str) -> None:
+    """Sign in through the login form as a `make_user` user (password `correct horse`)."""
+    page.goto("/tai-khoan/dang-nhap")
+    page.fill("#login", email)
+    page.fill("#password", "correct horse")
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()

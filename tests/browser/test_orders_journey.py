@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from market.accounts.models import Role, User
 from tests import factories
+from tests.browser.conftest import sign_in
 from tests.payments.conftest import post_sepay, sepay_body, with_payment_keys
 
 pytestmark = pytest.mark.browser
@@ -48,14 +49,6 @@ def market(live_server, make_user: Callable[..., User]) -> Market:
         )
 
 
-def _sign_in(page: Page, email: str) -> None:
-    page.goto("/tai-khoan/dang-nhap")
-    page.fill("#login", email)
-    page.fill("#password", "correct horse")
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
-
-
 def _fill_cart(page: Page, market: Market) -> None:
     page.goto(f"/san-pham/{market.tea}")
     page.fill("#buy-quantity", "2")
@@ -84,7 +77,7 @@ def _checkout(page: Page, market: Market, payment: str) -> None:
 
 def _fulfil(new_page: Callable[..., Page], email: str, steps: list[tuple[str, str]]) -> None:
     producer = new_page()
-    _sign_in(producer, email)
+    sign_in(producer, email)
     producer.get_by_role("link", name=re.compile("Đơn bán hàng")).click()
     producer.locator(".part-row a").first.click()
     for button, note in steps:
@@ -141,7 +134,7 @@ def test_a_signed_in_shopper_pays_and_follows_the_order_to_delivery(
     console_errors: list[str],
 ) -> None:
     _fill_cart(page, market)  # as a guest: the cart follows the shopper into the account
-    _sign_in(page, market.shopper)
+    sign_in(page, market.shopper)
     _checkout(page, market, "bank_transfer")
     expect(page.locator(".pay-panel")).to_contain_text("315.000 ₫")
     memo = page.locator(".pay-panel .memo").inner_text()

@@ -15,7 +15,7 @@ from catalog.images import MAX_BYTES, ImageRejected, rendition_path, store_image
 from catalog.models import Product, ProductImage
 from market.extensions import db
 from tests.workspace.conftest import Shop
-from tests.workspace.samples import jpeg_bytes, png_bytes
+from tests.workspace.samples import jpeg_bytes, noisy_jpeg_bytes, png_bytes
 
 
 def _exif_jpeg(size: tuple[int, int], orientation: int, gps: bool = False) -> bytes:
@@ -201,7 +201,7 @@ def test_a_product_holds_at_most_eight_photos(
         == 302
     )
     with app.app_context():
-        assert len(db.session.get(Product, shop.product_id).images) == 8
+        assert len(db.session.get(Product, shop.product_id).images) == 8  # the most allowed
 
 
 def test_photos_can_be_reordered_made_cover_and_deleted(
@@ -244,3 +244,19 @@ def test_an_upload_too_large_for_the_request_says_so_on_the_page(
     )
     assert response.status_code == 200
     assert "quá lớn" in response.get_data(as_text=True)
+
+
+def test_a_listings_remaining_photos_go_up_full_size_in_one_request(
+    app: Flask, as_owner: FlaskClient, shop: Shop
+) -> None:
+    photos = [noisy_jpeg_bytes((1500, 1125), seed) for seed in range(7)]  # it has one
+    assert sum(len(p) for p in photos) > 12 * 1024 * 1024  # more than the old request limit
+    response = as_owner.post(
+        f"/ban-hang/{shop.producer_id}/san-pham/{shop.product_id}/anh",
+        data={"photos": [(io.BytesIO(p), f"IMG_{n}.jpg") for n, p in enumerate(photos)]},
+        content_type="multipart/form-data",
+    )
+    response.request.environ["wsgi.input"].close()  # the test client spools big bodies to disk
+    assert response.status_code == 302
+    with app.app_context():
+        assert len(db.session.get(Product, shop.product_id).images) == 8  # the most allowed
