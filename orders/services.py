@@ -17,7 +17,8 @@ is safe under concurrency (see ``orders.transitions``) and raises an ``OrderErro
   provider failed it): the money is owed again and a ``refunded`` part goes back to the state it
   was refunded from, so it can be refunded again.
 - ``cancel_order(order, actor, reason)`` / ``cancel_part(part, actor, reason)``: stock is released;
-  a paid part keeps ``paid_amount`` so the refund can follow.
+  a paid part keeps ``paid_amount`` so the refund can follow. Listeners registered in
+  ``orders.observers`` (payments) hear of every cancellation, expiry included, in its transaction.
 - ``expire_overdue()`` (cron) and ``expire_if_due(order)`` (when an order is read).
 
 Another package that owns the transaction (payments, crediting a payment) calls these inside
@@ -47,6 +48,7 @@ from orders.models import (
     PartStatus,
     PaymentMethod,
 )
+from orders.observers import parts_cancelled
 from orders.transaction import Outbox, unit_of_work
 from orders.transitions import (
     PAYMENT,
@@ -282,10 +284,14 @@ def _cancel_parts(order: Order, parts: list[OrderPart], actor: Actor, reason: st
     if actor.role in PRODUCER_ROLES and not reason:
         raise InvalidTransition(_("Say why you cancel, so the shopper understands."))
     with unit_of_work() as outbox:
+        # The order row first, as payments locks it before crediting it, so the two never wait
+        # on each other in a circle; then the listeners see the order as it now is.
+        db.session.execute(sa.select(Order.id).where(Order.id == order.id).with_for_update())
         was = {p.id: p.status for p in parts}
         for part in sorted(parts, key=lambda p: p.id):
             _cancel(part, actor, reason)
         release_stock(parts, reason=f"cancelled by {actor.role}", actor=actor)
+        parts_cancelled(order)
         outbox.extend(notifications.parts_cancelled(order, parts))
         if actor.role is ActorRole.SHOPPER:
             for part in parts:

@@ -31,14 +31,16 @@ def register(app: Flask) -> None:
     """Attach the payment pages, the webhooks (CSRF-exempt), the order target, helpers, commands."""
     from market.capabilities import CARD_PAYMENTS, offer
     from market.extensions import csrf
+    from orders.observers import on_parts_cancelled
     from payments import labels, manager, producer_views, views, webhooks
     from payments.codes import check_prefix
-    from payments.order_target import KIND, OrderTarget
+    from payments.order_target import KIND, OrderTarget, order_parts_cancelled
     from payments.stripe_gateway import card_payments_enabled
     from payments.targets import register_target
 
     check_prefix(app.config["PAYMENT_CODE_PREFIX"])
     register_target(app, KIND, OrderTarget())
+    on_parts_cancelled(app, order_parts_cancelled)
     offer(app, CARD_PAYMENTS, card_payments_enabled)
     app.register_blueprint(views.bp)
     app.register_blueprint(manager.bp)
