@@ -12,7 +12,7 @@ from typing import Protocol
 from market.banks import bank_by_bin
 from market.extensions import db
 from payments import stripe_gateway, vietqr
-from payments.bank_notifications import collection_account
+from payments.bank_notifications import bank_transfers_enabled, collection_account
 from payments.codes import Resolved
 from payments.idempotency import insert_once
 from payments.ledger import add_entry
@@ -101,7 +101,7 @@ class BankTransferMethod:
     needs_reference = True
 
     def available(self) -> bool:
-        return collection_account() is not None
+        return bank_transfers_enabled()
 
     def start(self, resolved: Resolved, status: PaymentStatus, urls: ReturnUrls) -> Started:
         _attempt_once(resolved.due.code, self.method, status.remaining)
