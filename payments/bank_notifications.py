@@ -71,7 +71,8 @@ def check_collection_account(config: Mapping[str, Any]) -> None:
         return  # not configured: bank transfer is simply not offered
     missing = [name for name, value in values.items() if not value]
     if missing:
-        raise RuntimeError(f"Set the whole collection account or none of it; empty: {', '.join(missing)}.")
+        empty = ", ".join(missing)
+        raise RuntimeError(f"Set the whole collection account or none of it; empty: {empty}.")
     bank_bin, number, _holder = values.values()
     if bank_by_bin(bank_bin) is None:
         raise RuntimeError("COLLECTION_BANK_BIN must be the NAPAS BIN of a bank in banks.csv.")

@@ -171,6 +171,6 @@ def _record_refunds(order: Order, code: str) -> None:
             elif change < 0:
                 services.refund_failed(part, -change, ledger.failed_reference)
         except (InvalidTransition, AmountMismatch) as error:
-            # The money is back (the ledger says so) but the part's state does not allow
-            # "refunded" yet, e.g. it is still being packed: the manager sees it in reconciliation.
+            # The ledger moved (money back, say) but the part's state does not allow following
+            # yet, e.g. "refunded" while it is still being packed: reconciliation shows the money.
             logger.warning("Refund on %s not applied to the order: %s", part.reference, error)

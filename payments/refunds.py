@@ -81,7 +81,7 @@ def refund_payment(
             raise
         lock_payment(payment)
         db.session.refresh(refund)  # a webhook may have brought newer news meanwhile
-        follow_status(refund, provider_reference, status)
+        _follow_status(refund, provider_reference, status)
     _notify_target(payment.target_code)
     db.session.commit()
     logger.info("Refunded %s đồng of payment %s (%s)", amount, payment.id, refund.reference)
@@ -118,7 +118,7 @@ def _settle_unsent(payment: LedgerEntry, refund: LedgerEntry) -> None:
     db.session.commit()
 
 
-def follow_status(refund: LedgerEntry, provider_reference: str, status: EntryStatus) -> bool:
+def _follow_status(refund: LedgerEntry, provider_reference: str, status: EntryStatus) -> bool:
     """Bring a refund line to what its provider says of it; True if the line changed.
 
     The caller holds the payment's lock. Before the provider knew the refund (no reference yet)
@@ -158,7 +158,7 @@ def follow_provider_refund(
     if refund is None:
         return None
     db.session.refresh(refund)
-    changed = follow_status(refund, provider_reference, status)
+    changed = _follow_status(refund, provider_reference, status)
     if changed:
         db.session.flush()
         _notify_target(payment.target_code)
