@@ -328,13 +328,13 @@ def check_orders(bills: list[Bill], distinct: list[Notification]) -> list[Check]
         (
             "every order credited exactly once with its exact amount",
             set(per_code) == set(amounts) and set(per_code.values()) == {1} and exact,
-            f"{len(payments)} payments for {len(amounts)} orders, "
+            f"{len(per_code)} of {len(amounts)} orders credited, {len(payments)} payments, "
             f"{sum(1 for n in per_code.values() if n > 1)} credited twice",
         ),
         (
             "every order paid according to the ledger",
             paid == len(bills),
-            f"{paid}/{len(bills)} paid, nothing flagged for refund",
+            f"{paid}/{len(bills)} paid in full with nothing to refund",
         ),
         (
             "every part paid and awaiting fulfilment, its producer credited once",
