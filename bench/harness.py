@@ -78,14 +78,19 @@ def fresh_database(database_url: str | None = None) -> Iterator[BenchDatabase]:
             engine.dispose()
 
 
-def loading_app(database: BenchDatabase) -> Flask:
-    """The application bound to the benchmark database, for migrating and loading rows."""
+def loading_app(database: BenchDatabase, **settings: str) -> Flask:
+    """The application bound to the benchmark database, for migrating and loading rows.
+
+    ``settings`` are extra configuration values, the same the server gets through
+    ``server_environment`` (a collection account, say), so rows are made as the server sees them.
+    """
     return create_app(
         {
             "SECRET_KEY": "benchmark-loader",
             "SQLALCHEMY_DATABASE_URI": database.url,
             "INSTANCE_PATH": str(database.instance),
             "MEDIA_ROOT": str(database.instance / "media"),
+            **settings,
         }
     )
 

@@ -1,8 +1,8 @@
 """What optional features a running app offers, so a lower package can ask a higher one.
 
-Orders must know whether card payments are possible without importing payments (dependencies
-point payments → orders). Payments says so at registration with ``offer``; orders asks with
-``offered``. A capability nobody offered is simply not available.
+Orders must know whether card payments or bank transfers are possible without importing
+payments (dependencies point payments → orders). Payments says so at registration with
+``offer``; orders asks with ``offered``. A capability nobody offered is simply not available.
 """
 
 from collections.abc import Callable
@@ -11,6 +11,7 @@ from flask import Flask, current_app
 
 EXTENSION = "capabilities"
 CARD_PAYMENTS = "card_payments"
+BANK_TRANSFERS = "bank_transfers"
 
 
 def offer(app: Flask, name: str, check: Callable[[], bool]) -> None:

@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from itsdangerous import Signer
 
 from catalog.models import Product
-from market.capabilities import CARD_PAYMENTS, offered
+from market.capabilities import BANK_TRANSFERS, CARD_PAYMENTS, offered
 from market.codes import random_code
 from market.dbtypes import utcnow
 from market.extensions import db
@@ -128,11 +128,9 @@ def sold_out(shortages: list[Shortage]) -> OutOfStock:
 
 
 def available_payment_methods() -> list[PaymentMethod]:
-    """Bank transfer and cash always; card only when the payments package can take cards."""
-    methods = [PaymentMethod.BANK_TRANSFER]
-    if offered(CARD_PAYMENTS):
-        methods.append(PaymentMethod.CARD)
-    return [*methods, PaymentMethod.CASH]
+    """Cash always; bank transfer and card only when the payments package can take them."""
+    online = {PaymentMethod.BANK_TRANSFER: BANK_TRANSFERS, PaymentMethod.CARD: CARD_PAYMENTS}
+    return [method for method, name in online.items() if offered(name)] + [PaymentMethod.CASH]
 
 
 def make_quote(cart: CartView) -> str:

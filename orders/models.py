@@ -280,10 +280,25 @@ class PartEvent(db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     actor_role: so.Mapped[ActorRole] = so.mapped_column(str_enum(ActorRole, "actor_role"))
-    # Money that moved with the event: positive when paid, negative when refunded.
+    # Money that moved with the event: positive when paid, negative when refunded, positive
+    # again when a refund failed and the money is owed to the shopper (``is_failed_refund``).
     amount: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)
     note: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
     part: so.Mapped[OrderPart] = so.relationship(back_populates="events")
     actor: so.Mapped[User | None] = so.relationship()
+
+    @property
+    def is_failed_refund(self) -> bool:
+        """Money came back from a refund that failed, rather than in as a payment.
+
+        Online payments move a part out of awaiting payment, and cash is confirmed on cash
+        orders only; a positive amount on any other event is a refund the provider failed.
+        """
+        return bool(
+            self.amount
+            and self.amount > 0
+            and self.from_status != PartStatus.AWAITING_PAYMENT
+            and self.part.order.payment_method != PaymentMethod.CASH
+        )

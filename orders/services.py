@@ -13,8 +13,12 @@ is safe under concurrency (see ``orders.transitions``) and raises an ``OrderErro
   (stock re-reserved, awaiting payment again, held anew) or ``OutOfStock`` is raised.
 - ``refund_part(part, amount, reference)``: money returned; the part becomes ``refunded`` once all
   of it is back, which requires it to be cancelled, delivered or picked up first.
+- ``refund_failed(part, amount, reference)``: a refund did not reach the shopper (the card
+  provider failed it): the money is owed again and a ``refunded`` part goes back to the state it
+  was refunded from, so it can be refunded again.
 - ``cancel_order(order, actor, reason)`` / ``cancel_part(part, actor, reason)``: stock is released;
-  a paid part keeps ``paid_amount`` so the refund can follow.
+  a paid part keeps ``paid_amount`` so the refund can follow. Listeners registered in
+  ``orders.observers`` (payments) hear of every cancellation, expiry included, in its transaction.
 - ``expire_overdue()`` (cron) and ``expire_if_due(order)`` (when an order is read).
 
 Another package that owns the transaction (payments, crediting a payment) calls these inside
@@ -35,7 +39,16 @@ from market.i18n import format_vnd
 from orders import notifications
 from orders.errors import AmountMismatch, InvalidTransition
 from orders.lifecycle import PRODUCER_ROLES, Action, check
-from orders.models import ActorRole, CancelKind, Order, OrderPart, PartStatus, PaymentMethod
+from orders.models import (
+    ActorRole,
+    CancelKind,
+    Order,
+    OrderPart,
+    PartEvent,
+    PartStatus,
+    PaymentMethod,
+)
+from orders.observers import parts_cancelled
 from orders.transaction import Outbox, unit_of_work
 from orders.transitions import (
     PAYMENT,
@@ -204,6 +217,51 @@ def refund_part(
     return part
 
 
+def refund_failed(
+    part: OrderPart, amount: int, reference: str, *, actor: Actor = PAYMENT
+) -> OrderPart:
+    """Record that ``amount`` of the part's refunds failed: it is owed to the shopper again."""
+    refunded = part.refunded_amount
+    if not 0 < amount <= refunded:
+        raise AmountMismatch(
+            _(
+                "A failed refund must be more than 0 and at most the %(refunded)s refunded.",
+                refunded=format_vnd(refunded),
+            )
+        )
+    guard = [OrderPart.refunded_amount == refunded]
+    values = {"refunded_amount": refunded - amount}
+    note = reference.strip()[:500]
+    with unit_of_work():
+        if part.status == PartStatus.REFUNDED:
+            back = _refunded_from(part)
+            guard.append(OrderPart.status == PartStatus.REFUNDED)
+            update_part(part, guard, status=back, **values)
+            record(
+                part,
+                actor,
+                from_status=PartStatus.REFUNDED,
+                to_status=back,
+                amount=amount,
+                note=note,
+            )
+        else:
+            update_part(part, guard, **values)
+            record(part, actor, amount=amount, note=note)
+    return part
+
+
+def _refunded_from(part: OrderPart) -> PartStatus:
+    """The state a refunded part was in when its refund made it ``refunded``."""
+    before = db.session.scalar(
+        sa.select(PartEvent.from_status)
+        .where(PartEvent.part_id == part.id, PartEvent.to_status == PartStatus.REFUNDED)
+        .order_by(PartEvent.id.desc())
+        .limit(1)
+    )
+    return before or PartStatus.CANCELLED
+
+
 # Cancellation ----------------------------------------------------------------------------------
 
 
@@ -226,10 +284,14 @@ def _cancel_parts(order: Order, parts: list[OrderPart], actor: Actor, reason: st
     if actor.role in PRODUCER_ROLES and not reason:
         raise InvalidTransition(_("Say why you cancel, so the shopper understands."))
     with unit_of_work() as outbox:
+        # The order row first, as payments locks it before crediting it, so the two never wait
+        # on each other in a circle; then the listeners see the order as it now is.
+        db.session.execute(sa.select(Order.id).where(Order.id == order.id).with_for_update())
         was = {p.id: p.status for p in parts}
         for part in sorted(parts, key=lambda p: p.id):
             _cancel(part, actor, reason)
         release_stock(parts, reason=f"cancelled by {actor.role}", actor=actor)
+        parts_cancelled(order)
         outbox.extend(notifications.parts_cancelled(order, parts))
         if actor.role is ActorRole.SHOPPER:
             for part in parts:

@@ -29,17 +29,22 @@ def reprocess_command() -> None:
 
 def register(app: Flask) -> None:
     """Attach the payment pages, the webhooks (CSRF-exempt), the order target, helpers, commands."""
-    from market.capabilities import CARD_PAYMENTS, offer
+    from market.capabilities import BANK_TRANSFERS, CARD_PAYMENTS, offer
     from market.extensions import csrf
+    from orders.observers import on_parts_cancelled
     from payments import labels, manager, producer_views, views, webhooks
+    from payments.bank_notifications import bank_transfers_enabled, check_collection_account
     from payments.codes import check_prefix
-    from payments.order_target import KIND, OrderTarget
+    from payments.order_target import KIND, OrderTarget, order_parts_cancelled
     from payments.stripe_gateway import card_payments_enabled
     from payments.targets import register_target
 
     check_prefix(app.config["PAYMENT_CODE_PREFIX"])
+    check_collection_account(app.config)
     register_target(app, KIND, OrderTarget())
+    on_parts_cancelled(app, order_parts_cancelled)
     offer(app, CARD_PAYMENTS, card_payments_enabled)
+    offer(app, BANK_TRANSFERS, bank_transfers_enabled)
     app.register_blueprint(views.bp)
     app.register_blueprint(manager.bp)
     app.register_blueprint(producer_views.bp)

@@ -9,12 +9,15 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
 
+from market.banks import bank_by_bin
 from market.dbtypes import utcnow
 from market.extensions import db
+from payments import vietqr
 from payments.bank_providers import BankTransaction
 from payments.codes import Resolved, compact, find_due, match_description
 from payments.crediting import credit, hold_for_refund
@@ -33,6 +36,8 @@ from payments.targets import BankAccount
 logger = logging.getLogger(__name__)
 
 
+COLLECTION_SETTINGS = ("COLLECTION_BANK_BIN", "COLLECTION_ACCOUNT", "COLLECTION_HOLDER")
+
 # Why a notification was not credited, kept in ``BankNotification.note`` (or the outcome).
 REASON_DEBIT = "debit"
 REASON_NO_CODE = "no_code"
@@ -49,13 +54,32 @@ class Receipt:
 
 
 def collection_account() -> BankAccount | None:
-    """The market's configured collection account, or None when it is not set."""
-    config = current_app.config
-    if not (config["COLLECTION_BANK_BIN"] and config["COLLECTION_ACCOUNT"]):
-        return None
-    return BankAccount(
-        config["COLLECTION_BANK_BIN"], config["COLLECTION_ACCOUNT"], config["COLLECTION_HOLDER"]
-    )
+    """The market's collection account, or None when it is not configured (all three fields)."""
+    fields = [current_app.config[name] for name in COLLECTION_SETTINGS]
+    return BankAccount(*fields) if all(fields) else None
+
+
+def bank_transfers_enabled() -> bool:
+    """VietQR bank transfer is offered only when the collection account is configured."""
+    return collection_account() is not None
+
+
+def check_collection_account(config: Mapping[str, Any]) -> None:
+    """Refuse a collection account set only in part, or one no banking app could pay into."""
+    values = {name: config[name] for name in COLLECTION_SETTINGS}
+    if not any(values.values()):
+        return  # not configured: bank transfer is simply not offered
+    missing = [name for name, value in values.items() if not value]
+    if missing:
+        empty = ", ".join(missing)
+        raise RuntimeError(f"Set the whole collection account or none of it; empty: {empty}.")
+    bank_bin, number, _holder = values.values()
+    if bank_by_bin(bank_bin) is None:
+        raise RuntimeError("COLLECTION_BANK_BIN must be the NAPAS BIN of a bank in banks.csv.")
+    try:
+        vietqr.build(vietqr.VietQR(bank_bin=bank_bin, account=number))
+    except vietqr.VietQRError as error:
+        raise RuntimeError(f"The collection account cannot be paid by VietQR: {error}") from error
 
 
 def receive(tx: BankTransaction, body: str, headers: Mapping[str, str]) -> Receipt:

@@ -11,9 +11,9 @@ from dataclasses import dataclass, replace
 import sqlalchemy as sa
 
 from market.extensions import db
-from payments.codes import Resolved, lock_code, remember_amount_due
+from payments.codes import Resolved, find_due, lock_code, remember_amount_due
 from payments.idempotency import insert_once
-from payments.ledger import add_entry, pay_state, status_of
+from payments.ledger import add_entry, outstanding_refund_due, pay_state, status_of
 from payments.models import EntryKind, LedgerEntry, Outcome, PaymentMethod
 from payments.targets import DueState, PartDue, PaymentDue, PaymentStatus
 
@@ -56,6 +56,8 @@ def credit(
     before = status_of(due)
     if due.state != DueState.OPEN and not before.is_paid and resolved.target.reopen(code):
         due = resolved.target.due(code) or due
+        _count_again(code)
+        before = status_of(due)
     outcome, flagged = classify(due, before, amount)
     part = due.part(part_ref) if part_ref else None
     entry = add_entry(
@@ -105,6 +107,53 @@ def classify(due: PaymentDue, before: PaymentStatus, amount: int) -> tuple[Outco
     if amount == remaining:
         return Outcome.EXACT, 0
     return Outcome.OVERPAID, amount - remaining
+
+
+def hold_if_closed(code: str) -> None:
+    """A code that stopped accepting payment before it was paid in full: flag what it holds.
+
+    Called when a target closes (an order expires or is cancelled part-paid): the money already
+    received is owed back, unless a later payment takes the target back (``credit``). The
+    caller commits.
+    """
+    resolved = find_due(code)
+    if resolved is None:
+        return
+    lock_code(resolved)
+    due = resolved.target.due(code) or resolved.due
+    status = status_of(due)
+    if due.state == DueState.OPEN or status.is_paid or status.paid <= 0:
+        return
+    db.session.execute(
+        sa.update(LedgerEntry)
+        .where(
+            LedgerEntry.target_code == code,
+            LedgerEntry.kind == EntryKind.PAYMENT,
+            LedgerEntry.refund_due < LedgerEntry.amount,
+        )
+        .values(refund_due=LedgerEntry.amount)
+        .execution_options(synchronize_session=False)
+    )
+    logger.info("%s closed unpaid: %s đồng held for it flagged for refund", code, status.paid)
+
+
+def _count_again(code: str) -> None:
+    """The target was taken back: part payments flagged when it closed count again.
+
+    What a manager already gave back of them stays given back.
+    """
+    for entry in db.session.scalars(
+        sa.select(LedgerEntry)
+        .where(
+            LedgerEntry.target_code == code,
+            LedgerEntry.kind == EntryKind.PAYMENT,
+            LedgerEntry.outcome == Outcome.PARTIAL,
+            LedgerEntry.refund_due > 0,
+        )
+        .execution_options(populate_existing=True)
+    ):
+        entry.refund_due -= outstanding_refund_due(entry)
+    db.session.flush()
 
 
 def hold_for_refund(

@@ -57,7 +57,17 @@ def status_label(status: PaymentStatus) -> str:
             due=format_vnd(status.amount_due),
         )
     if status.state == PayState.EXPIRED:
+        if status.refund_due:
+            return _(
+                "Expired: the %(amount)s received will be refunded",
+                amount=format_vnd(status.refund_due),
+            )
         return _("Expired")
     if status.state == PayState.CANCELLED:
+        if status.refund_due:
+            return _(
+                "Cancelled: the %(amount)s received will be refunded",
+                amount=format_vnd(status.refund_due),
+            )
         return _("Cancelled")
     return _("Waiting for payment")

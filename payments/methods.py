@@ -12,7 +12,7 @@ from typing import Protocol
 from market.banks import bank_by_bin
 from market.extensions import db
 from payments import stripe_gateway, vietqr
-from payments.bank_notifications import collection_account
+from payments.bank_notifications import bank_transfers_enabled, collection_account
 from payments.codes import Resolved
 from payments.idempotency import insert_once
 from payments.ledger import add_entry
@@ -57,8 +57,8 @@ class Method(Protocol):
     def start(self, resolved: Resolved, status: PaymentStatus, urls: "ReturnUrls") -> Started:
         """Start paying what remains of a code (the caller commits)."""
 
-    def refund(self, payment: LedgerEntry, amount: int, key: str) -> tuple[str, EntryStatus]:
-        """Give money back through the provider if it can; the reference and the line's status."""
+    def refund(self, payment: LedgerEntry, refund: LedgerEntry) -> tuple[str, EntryStatus]:
+        """Give ``refund``'s amount back through the provider if it can; its reference, status."""
 
 
 @dataclass(frozen=True)
@@ -101,13 +101,13 @@ class BankTransferMethod:
     needs_reference = True
 
     def available(self) -> bool:
-        return collection_account() is not None
+        return bank_transfers_enabled()
 
     def start(self, resolved: Resolved, status: PaymentStatus, urls: ReturnUrls) -> Started:
         _attempt_once(resolved.due.code, self.method, status.remaining)
         return Started(self.method, instructions=vietqr_instructions(resolved, status))
 
-    def refund(self, payment: LedgerEntry, amount: int, key: str) -> tuple[str, EntryStatus]:
+    def refund(self, payment: LedgerEntry, refund: LedgerEntry) -> tuple[str, EntryStatus]:
         return "", EntryStatus.DONE
 
 
@@ -124,15 +124,22 @@ class CashMethod:
         _attempt_once(resolved.due.code, self.method, status.remaining)
         return Started(self.method)
 
-    def refund(self, payment: LedgerEntry, amount: int, key: str) -> tuple[str, EntryStatus]:
+    def refund(self, payment: LedgerEntry, refund: LedgerEntry) -> tuple[str, EntryStatus]:
         return "", EntryStatus.DONE
 
 
 REFUND_STATUSES = {
+    "pending": EntryStatus.PENDING,
+    "requires_action": EntryStatus.PENDING,
     "succeeded": EntryStatus.DONE,
     "failed": EntryStatus.FAILED,
     "canceled": EntryStatus.FAILED,
 }
+
+
+def refund_status(stripe_status: object) -> EntryStatus:
+    """A Stripe refund status as a ledger line's status (pending until Stripe says otherwise)."""
+    return REFUND_STATUSES.get(str(stripe_status), EntryStatus.PENDING)
 
 
 class CardMethod:
@@ -172,11 +179,14 @@ class CardMethod:
         attempt.reference, attempt.status = session.id, EntryStatus.DONE
         return Started(self.method, redirect_url=session.url)
 
-    def refund(self, payment: LedgerEntry, amount: int, key: str) -> tuple[str, EntryStatus]:
-        refund = stripe_gateway.create_refund(
-            payment_intent=payment.reference, amount=amount, idempotency_key=key
+    def refund(self, payment: LedgerEntry, refund: LedgerEntry) -> tuple[str, EntryStatus]:
+        made = stripe_gateway.create_refund(
+            payment_intent=payment.reference,
+            amount=refund.amount,
+            idempotency_key=f"refund-{refund.id}",
+            ledger_line=refund.id,
         )
-        return refund.id, REFUND_STATUSES.get(refund.status, EntryStatus.PENDING)
+        return made.id, refund_status(made.status)
 
 
 METHODS: dict[PaymentMethod, Method] = {

@@ -5,9 +5,12 @@ locking the code; the order row is locked here too. Orders' use cases run inside
 ``orders.transaction.caller_transaction()``, so they never commit payments' work, and their
 mail (paid, new part to fulfil) leaves only once payments commits. The ledger stays the
 truth: ``payment_changed`` brings the order in line with it (parts paid, refunds recorded).
+Orders tell payments when parts are cancelled or expire (``orders.observers``), so money an
+order holds when it closes unpaid is flagged for refund.
 """
 
 import logging
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -20,6 +23,7 @@ from orders import services
 from orders.errors import AmountMismatch, InvalidTransition, OutOfStock
 from orders.models import CancelKind, Order, OrderPart, PartStatus
 from orders.transaction import caller_transaction
+from payments.crediting import hold_if_closed
 from payments.ledger import COUNTS
 from payments.models import EntryKind, LedgerEntry
 from payments.targets import DueState, PartDue, PaymentDue, PaymentStatus
@@ -82,6 +86,11 @@ def _order_path(order: Order) -> str | None:
     return current_app.url_map.bind("localhost").build("orders.detail", {"code": order.code})
 
 
+def order_parts_cancelled(order: Order) -> None:
+    """Parts of the order were cancelled or expired: money it holds unpaid is owed back."""
+    hold_if_closed(order.payment_code)
+
+
 class OrderTarget:
     """The ``order`` payment target, implemented with orders' services."""
 
@@ -120,34 +129,48 @@ class OrderTarget:
             _record_refunds(order, code)
 
 
-def part_refunds(code: str) -> dict[str, tuple[int, str]]:
-    """Per part reference: what the ledger has refunded and the latest refund's reference."""
+@dataclass(frozen=True)
+class PartRefunds:
+    """A part's refunds as the ledger has them: what counts, and the latest references."""
+
+    total: int = 0
+    reference: str = ""  # the latest refund that counts
+    failed_reference: str = ""  # the latest refund that failed
+
+
+def part_refunds(code: str) -> dict[str, PartRefunds]:
+    """Per part reference: what the ledger has refunded, and the latest refunds' references."""
     rows = db.session.execute(
-        sa.select(LedgerEntry.part_ref, LedgerEntry.amount, LedgerEntry.reference)
+        sa.select(LedgerEntry.part_ref, LedgerEntry.amount, LedgerEntry.reference, COUNTS)
         .where(
             LedgerEntry.target_code == code,
             LedgerEntry.kind == EntryKind.REFUND,
             LedgerEntry.part_ref.is_not(None),
-            COUNTS,
         )
         .order_by(LedgerEntry.id)
     )
-    totals: dict[str, tuple[int, str]] = {}
-    for ref, amount, reference in rows:
-        totals[ref] = (totals.get(ref, (0, ""))[0] + amount, reference)
-    return totals
+    found: dict[str, PartRefunds] = {}
+    for ref, amount, reference, counts in rows:
+        seen = found.get(ref, PartRefunds())
+        if counts:
+            found[ref] = replace(seen, total=seen.total + amount, reference=reference)
+        else:
+            found[ref] = replace(seen, failed_reference=reference)
+    return found
 
 
 def _record_refunds(order: Order, code: str) -> None:
+    """Bring each part's refunded amount in line with the ledger, up or (a refund failed) down."""
     refunds = part_refunds(code)
     for part in order.parts:
-        refunded, reference = refunds.get(part.reference, (0, ""))
-        missing = min(refunded, part.paid_amount) - part.refunded_amount
-        if missing <= 0:
-            continue
+        ledger = refunds.get(part.reference, PartRefunds())
+        change = min(ledger.total, part.paid_amount) - part.refunded_amount
         try:
-            services.refund_part(part, missing, reference)
+            if change > 0:
+                services.refund_part(part, change, ledger.reference)
+            elif change < 0:
+                services.refund_failed(part, -change, ledger.failed_reference)
         except (InvalidTransition, AmountMismatch) as error:
-            # The money is back (the ledger says so) but the part's state does not allow
-            # "refunded" yet, e.g. it is still being packed: the manager sees it in reconciliation.
+            # The ledger moved (money back, say) but the part's state does not allow following
+            # yet, e.g. "refunded" while it is still being packed: reconciliation shows the money.
             logger.warning("Refund on %s not applied to the order: %s", part.reference, error)

@@ -1,8 +1,10 @@
 """Refunds: of one payment line, of one order part's share, or first seen in Stripe.
 
 A card refund goes through Stripe; its ledger line is committed as pending before the call,
-so Stripe's ``charge.refunded`` webhook, which may arrive first, never counts it twice.
-Bank-transfer and cash refunds are made by a person and recorded with their reference.
+so Stripe's ``charge.refunded`` webhook, which may arrive first, never counts it twice. The
+line then follows the refund's status as Stripe reports it (pending, succeeded, failed); a
+failed refund counts for nothing, so the money is owed again. Bank-transfer and cash refunds
+are made by a person and recorded with their reference.
 """
 
 import logging
@@ -24,6 +26,11 @@ from payments.methods import METHODS
 from payments.models import EntryKind, EntryStatus, LedgerEntry, Outcome, PaymentMethod
 
 logger = logging.getLogger(__name__)
+
+# Once the provider knows a refund, its status only moves forward: pending → done → failed (a
+# refund that succeeded may still fail later, when the card turns out closed; failed is final).
+# So news that arrives late, twice or out of order never undoes newer news.
+STATUS_ORDER = (EntryStatus.PENDING, EntryStatus.DONE, EntryStatus.FAILED)
 
 
 def refund_payment(
@@ -60,20 +67,21 @@ def refund_payment(
         target_code=payment.target_code,
         part_ref=part_ref,
         producer_id=producer_id,
-        reference=reference[:255],
+        # A provider's refund gets the provider's reference once the provider has it.
+        reference="" if through_provider else reference[:255],
         refund_of_id=payment.id,
         actor_id=actor_id,
     )
     if through_provider:
         db.session.commit()
         try:
-            provider_reference, status = method.refund(payment, amount, f"refund-{refund.id}")
+            provider_reference, status = method.refund(payment, refund)
         except ProviderError:
-            refund.status = EntryStatus.FAILED
-            db.session.commit()
+            _settle_unsent(payment, refund)
             raise
         lock_payment(payment)
-        refund.reference, refund.status = provider_reference, status
+        db.session.refresh(refund)  # a webhook may have brought newer news meanwhile
+        _follow_status(refund, provider_reference, status)
     _notify_target(payment.target_code)
     db.session.commit()
     logger.info("Refunded %s đồng of payment %s (%s)", amount, payment.id, refund.reference)
@@ -101,14 +109,74 @@ def refund_part(
     raise InvalidAmount()
 
 
+def _settle_unsent(payment: LedgerEntry, refund: LedgerEntry) -> None:
+    """The provider refused or could not be reached: the refund failed, unless it was heard of."""
+    lock_payment(payment)
+    db.session.refresh(refund)
+    if not refund.reference:
+        refund.status = EntryStatus.FAILED
+    db.session.commit()
+
+
+def _follow_status(refund: LedgerEntry, provider_reference: str, status: EntryStatus) -> bool:
+    """Bring a refund line to what its provider says of it; True if the line changed.
+
+    The caller holds the payment's lock. Before the provider knew the refund (no reference yet)
+    its word is taken as it is; after that the status only moves forward (``STATUS_ORDER``).
+    """
+    current = EntryStatus(refund.status)
+    if refund.reference and STATUS_ORDER.index(status) < STATUS_ORDER.index(current):
+        status = current
+    if (refund.reference, current) == (provider_reference, status):
+        return False
+    refund.reference, refund.status = provider_reference[:255], status
+    return True
+
+
+def follow_provider_refund(
+    payment: LedgerEntry, provider_reference: str, status: EntryStatus, line_id: int | None = None
+) -> bool | None:
+    """Apply a provider's news about one of our refunds of ``payment`` (the caller commits).
+
+    The refund line is found by the provider's reference, or by our line's id that the provider
+    echoes back (its news may come before the call that made the refund has returned). Returns
+    whether the line changed, or None when no refund of ours is meant (one made elsewhere).
+    """
+    lock_payment(payment)
+    ours = sa.select(LedgerEntry).where(
+        LedgerEntry.kind == EntryKind.REFUND, LedgerEntry.refund_of_id == payment.id
+    )
+    refund = db.session.scalar(
+        ours.where(LedgerEntry.reference == provider_reference).order_by(LedgerEntry.id).limit(1)
+    )
+    if refund is None and line_id is not None:
+        refund = db.session.scalar(
+            ours.where(
+                LedgerEntry.id == line_id, LedgerEntry.reference.in_(("", provider_reference))
+            )
+        )
+    if refund is None:
+        return None
+    db.session.refresh(refund)
+    changed = _follow_status(refund, provider_reference, status)
+    if changed:
+        db.session.flush()
+        _notify_target(payment.target_code)
+        logger.info("Refund %s of payment %s is now %s", provider_reference, payment.id, status)
+    return changed
+
+
 def record_provider_refunds(payment: LedgerEntry, total_refunded: int, reference: str) -> int:
     """Record refunds a provider reports beyond those in the ledger (the caller commits).
 
     ``total_refunded`` is the provider's running total, so replays and events out of order
-    add nothing. New money settles what was flagged for refund first, then the parts' shares.
+    add nothing. Refunds the provider took and later failed count as known too: a total reported
+    before the failure still holds them, and they must not come back as refunds made elsewhere.
+    New money settles what was flagged for refund first, then the parts' shares.
     """
     lock_payment(payment)
-    extra = total_refunded - (payment.amount - refundable(payment))
+    known = payment.amount - refundable(payment) + _failed_at_provider(payment)
+    extra = total_refunded - known
     if extra <= 0:
         return 0
     common = {
@@ -145,6 +213,20 @@ def lock_payment(payment: LedgerEntry) -> None:
         .where(LedgerEntry.id == payment.id)
         .values(refund_due=LedgerEntry.refund_due)
         .execution_options(synchronize_session=False)
+    )
+
+
+def _failed_at_provider(payment: LedgerEntry) -> int:
+    """What the provider took as refunds of ``payment`` and then reported failed."""
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.amount), 0)).where(
+                LedgerEntry.refund_of_id == payment.id,
+                LedgerEntry.kind == EntryKind.REFUND,
+                LedgerEntry.status == EntryStatus.FAILED,
+                LedgerEntry.reference != "",
+            )
+        )
     )
 
 

@@ -1,9 +1,12 @@
 """Stripe webhook events: stored once per event id, applied idempotently and in any order.
 
 Handled: ``checkout.session.completed`` (paid now, or later for async methods),
-``checkout.session.async_payment_succeeded`` and ``_failed``, ``charge.refunded``. A payment is
-credited once per Checkout Session whichever event brings it; a refund seen before its payment
-is deferred and replayed as soon as the payment is recorded.
+``checkout.session.async_payment_succeeded`` and ``_failed``, ``charge.refunded``, and for
+refunds made here ``refund.created``, ``refund.updated`` (or the older ``charge.refund.updated``)
+and ``refund.failed``: the refund's ledger line follows its status, forward only, so a refund
+that fails counts for nothing and its money is owed again. A payment is credited once per
+Checkout Session whichever event brings it; a refund seen before its payment is deferred and
+replayed as soon as the payment is recorded.
 """
 
 import json
@@ -19,6 +22,7 @@ from payments.codes import find_due
 from payments.crediting import credit, hold_for_refund
 from payments.idempotency import insert_once
 from payments.ledger import add_entry
+from payments.methods import refund_status
 from payments.models import (
     EntryKind,
     EntryStatus,
@@ -28,7 +32,8 @@ from payments.models import (
     StripeEvent,
     StripeEventStatus,
 )
-from payments.refunds import record_provider_refunds
+from payments.refunds import follow_provider_refund, record_provider_refunds
+from payments.stripe_gateway import REFUND_LINE_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -177,11 +182,41 @@ def _charge_refunded(event: StripeEvent, charge: dict[str, Any]) -> Handled:
     return StripeEventStatus.PROCESSED, f"{added} newly refunded"
 
 
+def _refund_changed(event: StripeEvent, refund: dict[str, Any]) -> Handled:
+    refund_id, amount = refund.get("id"), refund.get("amount")
+    payment_intent = event.payment_intent
+    if not (refund_id and isinstance(refund_id, str) and payment_intent):
+        return StripeEventStatus.IGNORED, "no refund id or payment intent"
+    payment = _card_payment(payment_intent)
+    if payment is None:
+        return StripeEventStatus.DEFERRED, "refund before its payment: waiting"
+    status = refund_status(refund.get("status"))
+    line_id = str((refund.get("metadata") or {}).get(REFUND_LINE_KEY, ""))
+    changed = follow_provider_refund(
+        payment, refund_id, status, int(line_id) if line_id.isdigit() else None
+    )
+    if changed is None:
+        return StripeEventStatus.IGNORED, "a refund made elsewhere: charge.refunded records it"
+    add_entry(
+        kind=EntryKind.NOTIFICATION,
+        method=PaymentMethod.CARD,
+        amount=amount if isinstance(amount, int) and amount > 0 else 0,
+        outcome=Outcome.FAILED if status == EntryStatus.FAILED else None,
+        target_code=payment.target_code,
+        reference=event.event_id,
+    )
+    return StripeEventStatus.PROCESSED, f"refund {status}" if changed else "no change"
+
+
 HANDLERS: dict[str, Callable[[StripeEvent, dict[str, Any]], Handled]] = {
     "checkout.session.completed": _session_completed,
     "checkout.session.async_payment_succeeded": _session_paid,
     "checkout.session.async_payment_failed": _session_failed,
     "charge.refunded": _charge_refunded,
+    "refund.created": _refund_changed,
+    "refund.updated": _refund_changed,
+    "refund.failed": _refund_changed,
+    "charge.refund.updated": _refund_changed,
 }
 
 

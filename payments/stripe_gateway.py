@@ -17,6 +17,9 @@ logger = logging.getLogger(__name__)
 
 HTTP_CLIENT_EXTENSION = "stripe_http_client"
 CHECKOUT_LOCALES = ("vi", "en")
+# Our ledger line's id, sent with a refund: Stripe echoes it in every refund event, so an event
+# finds its line even before the API call that made the refund has returned.
+REFUND_LINE_KEY = "ledger_line"
 
 
 class WebhookRejected(Exception):
@@ -33,7 +36,7 @@ class CheckoutSession:
 
 @dataclass(frozen=True)
 class Refund:
-    """A refund as Stripe accepted it (``succeeded`` or ``pending``)."""
+    """A refund as Stripe accepted it (``pending``, ``succeeded``; later it may fail)."""
 
     id: str
     status: str
@@ -95,11 +98,17 @@ def create_checkout_session(
     return CheckoutSession(id=session.id, url=session.url or "")
 
 
-def create_refund(*, payment_intent: str, amount: int, idempotency_key: str) -> Refund:
-    """Refund ``amount`` đồng of a card payment."""
+def create_refund(
+    *, payment_intent: str, amount: int, idempotency_key: str, ledger_line: int
+) -> Refund:
+    """Refund ``amount`` đồng of a card payment; the refund carries our ledger line's id."""
     try:
         refund = _client().v1.refunds.create(
-            params={"payment_intent": payment_intent, "amount": amount},
+            params={
+                "payment_intent": payment_intent,
+                "amount": amount,
+                "metadata": {REFUND_LINE_KEY: str(ledger_line)},
+            },
             options={"idempotency_key": idempotency_key},
         )
     except stripe.StripeError as error:

@@ -131,10 +131,11 @@ def checkout() -> ResponseReturnValue:
             "phone": current_user.phone,
             "email": current_user.email,
         }
-    form = checkout_form([g.producer for g in view.groups], available_payment_methods(), **prefill)
+    methods = available_payment_methods()
+    form = checkout_form([g.producer for g in view.groups], methods, **prefill)
     if request.method == "GET":
         form.idempotency_key.data = new_idempotency_key()
-        form.payment_method.data = PaymentMethod.BANK_TRANSFER.value
+        form.payment_method.data = methods[0].value
     changes, notice, status = [], None, 200
     if form.validate_on_submit():
         quote = read_quote(form.quote.data)

@@ -221,6 +221,8 @@ class FakeStripe(stripe.HTTPClient):
         super().__init__()
         self.requests: list[dict[str, Any]] = []
         self.fail_next: int | None = None
+        self.refund_status = "succeeded"  # what a new refund is, as Stripe answers it
+        self.during_refund: Callable[[dict[str, Any]], None] | None = None
 
     def request(
         self, method: str, url: str, headers: Any, post_data: Any = None, *, _usage: Any = None
@@ -247,14 +249,15 @@ class FakeStripe(stripe.HTTPClient):
                 "payment_intent": None,
             }
         elif url.endswith("/v1/refunds"):
-            body = {
-                "id": f"re_test_{n}",
-                "object": "refund",
-                "amount": int(form["amount"]),
-                "currency": "vnd",
-                "payment_intent": form["payment_intent"],
-                "status": "succeeded",
-            }
+            body = refund_object(
+                f"re_test_{n}",
+                form["payment_intent"],
+                int(form["amount"]),
+                self.refund_status,
+                form.get("metadata[ledger_line]"),
+            )
+            if self.during_refund is not None:
+                self.during_refund(body)  # e.g. Stripe's webhook overtaking the API's answer
         else:
             return json.dumps({"error": {"type": "invalid_request_error"}}), 404, {}
         return json.dumps(body), 200, {"request-id": f"req_{n}"}
@@ -339,6 +342,24 @@ def refunded_charge(charge_id: str, intent: str, amount: int, refunded: int) -> 
         "currency": "vnd",
         "payment_intent": intent,
         "refunded": refunded >= amount,
+    }
+
+
+def refund_object(
+    refund_id: str, intent: str, amount: int, status: str, line: str | int | None = None
+) -> dict[str, Any]:
+    """A Refund object as Stripe returns it and sends it in refund events."""
+    return {
+        "id": refund_id,
+        "object": "refund",
+        "amount": amount,
+        "charge": "ch_1",
+        "currency": "vnd",
+        "metadata": {"ledger_line": str(line)} if line is not None else {},
+        "payment_intent": intent,
+        "reason": None,
+        "status": status,
+        "failure_reason": "expired_or_canceled_card" if status == "failed" else None,
     }
 
 

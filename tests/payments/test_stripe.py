@@ -294,7 +294,11 @@ def test_a_part_refund_goes_through_the_stripe_api_with_an_idempotency_key(
         refund = refund_part("CQ7K3F9A", "CQ7K3F9A-2", 30_000, actor_id=None)
         refund_id = refund.id
     [sent] = fake_stripe.sent("/v1/refunds")
-    assert sent["form"] == {"payment_intent": "pi_1", "amount": "30000"}
+    assert sent["form"] == {
+        "payment_intent": "pi_1",
+        "amount": "30000",
+        "metadata[ledger_line]": str(refund_id),
+    }
     assert sent["headers"]["Idempotency-Key"] == f"refund-{refund_id}"
     [line] = ledger_rows(app, kind=EntryKind.REFUND)
     assert (line.amount, line.producer_id, line.reference, line.status) == (

@@ -15,6 +15,8 @@ from market.extensions import db
 from orders.models import Order
 from orders.services import expire_overdue
 from payments.models import BankNotification, NotificationStatus, Outcome
+from payments.reconciliation import refunds_due
+from payments.refunds import refund_payment
 from tests.orders.conftest import Shop
 from tests.payments.conftest import casso_body, ledger_rows, post_casso, post_sepay, sepay_body
 from tests.paywire.conftest import order_of, statuses
@@ -172,3 +174,84 @@ def test_an_unknown_code_waits_for_a_manager_who_assigns_it(
     assert statuses(app, code) == ["awaiting_fulfilment", "awaiting_fulfilment"]
     with app.app_context():
         assert db.session.get(BankNotification, note_id).status == NotificationStatus.ASSIGNED
+
+
+def refunds_due_for(app: Flask, code: str) -> list[int]:
+    """What reconciliation lists as still to give back for the order's payment code."""
+    with app.app_context():
+        return [d.outstanding for d in refunds_due() if d.entry.target_code == f"CQ{code}"]
+
+
+def test_a_part_payment_is_flagged_for_refund_when_the_order_expires(
+    app: Flask, client: FlaskClient, place: Callable[..., str], login_as: Callable
+) -> None:
+    code = place()
+    post_sepay(client, sepay_body(901, 100_000, f"CQ{code}"))
+    assert refunds_due_for(app, code) == []
+    expire(app, code)
+    assert statuses(app, code) == ["cancelled", "cancelled"]
+    (payment,) = ledger_rows(app, kind="payment")
+    assert (payment.outcome, payment.refund_due) == (Outcome.PARTIAL, 100_000)
+    assert refunds_due_for(app, code) == [100_000]
+    page = client.get(f"/don-hang/xem/{order_of(app, code).access_token}").get_data(as_text=True)
+    assert "Đã hết hạn: 100.000 ₫ đã nhận sẽ được hoàn lại" in page
+    assert "/qr.png" not in page
+    login_as(Role.MANAGER)
+    overview = client.get("/quan-ly/doi-soat").get_data(as_text=True)
+    assert f"/quan-ly/doi-soat/hoan-tien/{payment.id}" in overview
+
+
+def test_the_rest_paid_after_expiry_takes_the_order_back_and_pays_it(
+    app: Flask, client: FlaskClient, shop: Shop, place: Callable[..., str]
+) -> None:
+    code = place()
+    post_sepay(client, sepay_body(911, 100_000, f"CQ{code}"))
+    expire(app, code)
+    assert post_sepay(client, sepay_body(912, 110_000, f"CQ{code}")).status_code == 200
+    assert statuses(app, code) == ["awaiting_fulfilment", "awaiting_fulfilment"]
+    assert [p.paid_amount for p in order_of(app, code).parts] == [120_000, 90_000]
+    payments = ledger_rows(app, kind="payment")
+    assert [(p.amount, p.refund_due) for p in payments] == [(100_000, 0), (110_000, 0)]
+    assert refunds_due_for(app, code) == []
+    assert stock(app, shop.tea) == 9
+
+
+def test_the_rest_paid_after_expiry_without_stock_is_flagged_with_the_first_part(
+    app: Flask, client: FlaskClient, shop: Shop, place: Callable[..., str]
+) -> None:
+    code = place()
+    post_sepay(client, sepay_body(921, 100_000, f"CQ{code}"))
+    expire(app, code)
+    with app.app_context():
+        db.session.get(Product, shop.tea).stock = 0
+        db.session.commit()
+    post_sepay(client, sepay_body(922, 110_000, f"CQ{code}"))
+    assert statuses(app, code) == ["cancelled", "cancelled"]
+    assert sorted(refunds_due_for(app, code)) == [100_000, 110_000]
+
+
+def test_a_part_payment_given_back_stays_given_back_when_the_order_is_paid_later(
+    app: Flask, client: FlaskClient, place: Callable[..., str]
+) -> None:
+    code = place()
+    post_sepay(client, sepay_body(931, 100_000, f"CQ{code}"))
+    expire(app, code)
+    (payment,) = ledger_rows(app, kind="payment")
+    with app.app_context():
+        refund_payment(payment.id, 100_000, reference="FT-hoan-100k")
+    assert refunds_due_for(app, code) == []
+    post_sepay(client, sepay_body(932, TOTAL, f"CQ{code}"))
+    assert statuses(app, code) == ["awaiting_fulfilment", "awaiting_fulfilment"]
+    assert refunds_due_for(app, code) == []
+
+
+def test_a_part_paid_order_the_shopper_cancels_has_its_money_flagged(
+    app: Flask, client: FlaskClient, place: Callable[..., str]
+) -> None:
+    code = place()
+    post_sepay(client, sepay_body(941, 100_000, f"CQ{code}"))
+    link = f"/don-hang/xem/{order_of(app, code).access_token}"
+    assert client.post(f"{link}/huy").status_code in (302, 303)
+    assert statuses(app, code) == ["cancelled", "cancelled"]
+    assert refunds_due_for(app, code) == [100_000]
+    assert "Đã hủy: 100.000 ₫ đã nhận sẽ được hoàn lại" in client.get(link).get_data(as_text=True)

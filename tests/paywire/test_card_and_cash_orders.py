@@ -8,13 +8,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from orders.models import PartStatus
-from payments.models import EntryKind, PaymentMethod
+from payments.models import EntryKind, EntryStatus, PaymentMethod
 from tests.orders.conftest import Shop
 from tests.payments.conftest import (
     FakeStripe,
     ledger_rows,
     paid_session,
     post_stripe,
+    refund_object,
     refunded_charge,
     stripe_event,
 )
@@ -107,7 +108,7 @@ def test_a_producer_refunds_its_cancelled_card_part_through_stripe(
     client.post(f"/ban-hang/{part.producer_id}/don-hang/{part.id}/huy", data={"reason": "Hết hàng"})
     assert client.post(url, data={"amount": str(part.total)}).status_code == 303
     (sent,) = fake_stripe.sent("/v1/refunds")
-    assert sent["form"] == {"payment_intent": "pi_1", "amount": str(part.total)}
+    assert (sent["form"]["payment_intent"], sent["form"]["amount"]) == ("pi_1", str(part.total))
     assert order_of(app, code).parts[0].status == PartStatus.REFUNDED
 
 
@@ -151,3 +152,36 @@ def test_cash_confirmed_by_the_producer_is_in_the_ledger_and_the_part_is_paid(
     assert "/hoan-tien/" in client.get(page_url).get_data(as_text=True)
     orders_list = client.get(f"/ban-hang/{part.producer_id}/don-hang/").get_data(as_text=True)
     assert f'href="/thanh-toan/nha-san-xuat/{part.producer_id}"' in orders_list  # earnings
+
+
+def test_a_part_refund_stripe_fails_puts_the_part_back_to_be_refunded_again(
+    app: Flask,
+    client: FlaskClient,
+    place: Callable[..., str],
+    fake_stripe: FakeStripe,
+    login_as: Callable,
+    shop: Shop,
+) -> None:
+    code = place("card")
+    complete(client, code)
+    part = order_of(app, code).parts[0]
+    login_as(user=shop.owner_a)
+    client.post(f"/ban-hang/{part.producer_id}/don-hang/{part.id}/huy", data={"reason": "Hết hàng"})
+    refund_url = f"/thanh-toan/nha-san-xuat/{part.producer_id}/hoan-tien/{part.id}"
+    fake_stripe.refund_status = "pending"
+    assert client.post(refund_url, data={"amount": str(part.total)}).status_code == 303
+    assert order_of(app, code).parts[0].status == PartStatus.REFUNDED
+    (line,) = ledger_rows(app, kind=EntryKind.REFUND)
+    failed = refund_object(line.reference, "pi_1", part.total, "failed", line.id)
+    assert post_stripe(client, stripe_event("evt_rf", "refund.failed", failed)).status_code == 200
+    again = order_of(app, code).parts[0]
+    assert (again.status, again.refunded_amount) == (PartStatus.CANCELLED, 0)
+    page = client.get(f"/ban-hang/{part.producer_id}/don-hang/{part.id}").get_data(as_text=True)
+    assert "Hoàn tiền cho người mua" in page  # "Refund the shopper" is offered again
+    assert "không đến được người mua" in page  # the history says the refund failed
+    fake_stripe.refund_status = "succeeded"
+    assert client.post(refund_url, data={"amount": str(part.total)}).status_code == 303
+    final = order_of(app, code).parts[0]
+    assert (final.status, final.refunded_amount) == (PartStatus.REFUNDED, part.total)
+    statuses = [r.status for r in ledger_rows(app, kind=EntryKind.REFUND)]
+    assert statuses == [EntryStatus.FAILED, EntryStatus.DONE]
