@@ -1,4 +1,9 @@
-"""The managers' reconciliation pages: the overview, assigning credits, refunds and payouts."""
+"""The reconciliation pages: the overview, assigning credits, refunds and payouts.
+
+They show and move the whole marketplace's money (every producer's payouts, every credit to
+the collection account), so only provincial managers and admins open them; a manager who runs
+particular markets gets 403 (``market.permissions.provincial_manager_required``).
+"""
 
 import logging
 from datetime import timedelta
@@ -12,7 +17,7 @@ from wtforms import SelectChoice
 from catalog.storefront import local_today
 from market.extensions import db
 from market.i18n import format_vnd
-from market.permissions import manager_required
+from market.permissions import provincial_manager_required
 from payments import bank_notifications, reconciliation
 from payments.errors import PaymentError
 from payments.forms import AssignForm, PayoutForm, PeriodForm, RefundForm, ReturnForm
@@ -37,7 +42,7 @@ DEFAULT_DAYS = 30
 
 
 @bp.get("")
-@manager_required
+@provincial_manager_required
 def overview() -> ResponseReturnValue:
     """Payments by day and method, unmatched credits, partial and overpayments, refunds due,
     payouts owed."""
@@ -63,7 +68,7 @@ def overview() -> ResponseReturnValue:
 
 
 @bp.route("/chuyen-khoan/<int:notification_id>", methods=["GET", "POST"])
-@manager_required
+@provincial_manager_required
 def assign(notification_id: int) -> ResponseReturnValue:
     """Credit an unmatched bank transfer to a payment code by hand."""
     note = db.get_or_404(BankNotification, notification_id)
@@ -92,7 +97,7 @@ def assign(notification_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/chuyen-khoan/<int:notification_id>/tra-lai")
-@manager_required
+@provincial_manager_required
 def return_credit(notification_id: int) -> ResponseReturnValue:
     """Flag an unmatched transfer to be sent back to whoever paid it."""
     db.get_or_404(BankNotification, notification_id)
@@ -108,7 +113,7 @@ def return_credit(notification_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/hoan-tien/<int:entry_id>", methods=["GET", "POST"])
-@manager_required
+@provincial_manager_required
 def refund(entry_id: int) -> ResponseReturnValue:
     """Give back money from one payment: by Stripe for cards, else record the transfer made."""
     entry = db.get_or_404(LedgerEntry, entry_id)
@@ -144,7 +149,7 @@ def refund(entry_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/chi-tra", methods=["GET", "POST"])
-@manager_required
+@provincial_manager_required
 def payout() -> ResponseReturnValue:
     """Record money paid out to a producer, at most what it is owed."""
     form = PayoutForm()

@@ -11,18 +11,19 @@ from market.markets import models  # noqa: F401  (registers the tables)
 
 
 def register(app: Flask) -> None:
-    """Attach the console, approvals, reports, seller and public blueprints and the target."""
+    """Attach the console, approvals, reports, seller and public blueprints, the target and
+    the provincial check (a manager assigned to markets runs only those)."""
     from market.demo import register_step
     from market.markets import access, demo
     from market.markets.sales import TARGET_KIND
     from market.markets.target import StallSaleTarget
     from market.markets.views import approvals, console, public, reports, seller
+    from market.permissions import set_provincial_check
     from payments.targets import register_target
 
     for blueprint in (console.bp, approvals.bp, reports.bp, seller.bp, public.bp):
         app.register_blueprint(blueprint)
     register_target(app, TARGET_KIND, StallSaleTarget())
     register_step(app, demo.STEP)
-    app.jinja_env.globals.update(
-        sells_at_a_stall=access.sells_somewhere, is_provincial=access.is_provincial
-    )
+    set_provincial_check(app, access.assigned_to_no_market)
+    app.jinja_env.globals.update(sells_at_a_stall=access.sells_somewhere)
