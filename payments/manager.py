@@ -19,7 +19,8 @@ from market.extensions import db
 from market.i18n import format_vnd
 from market.permissions import provincial_manager_required
 from payments import bank_notifications, reconciliation
-from payments.errors import PaymentError
+from payments.codes import paid_into_own_account
+from payments.errors import NotMarketMoney, PaymentError
 from payments.forms import AssignForm, PayoutForm, PeriodForm, RefundForm, ReturnForm
 from payments.labels import outcome_label
 from payments.ledger import outstanding_refund_due, refundable
@@ -45,7 +46,7 @@ DEFAULT_DAYS = 30
 @provincial_manager_required
 def overview() -> ResponseReturnValue:
     """Payments by day and method, unmatched credits, partial and overpayments, refunds due,
-    payouts owed."""
+    payouts owed; sellers' own-account money (stall sales) apart."""
     form = PeriodForm(request.args)
     end = local_today()
     start = end - timedelta(days=DEFAULT_DAYS - 1)
@@ -59,7 +60,9 @@ def overview() -> ResponseReturnValue:
         "payments/reconciliation.html",
         form=form,
         days=reconciliation.payments_by_day(start, end),
+        own_days=reconciliation.payments_by_day(start, end, own_accounts=True),
         unmatched=reconciliation.unmatched_credits(),
+        elsewhere=reconciliation.unmatched_credits(own_accounts=True),
         partial=reconciliation.partial_payments(),
         overpaid=reconciliation.overpayments(),
         refunds_due=reconciliation.refunds_due(),
@@ -92,7 +95,11 @@ def assign(notification_id: int) -> ResponseReturnValue:
             )
             return redirect(url_for("payments_manager.overview"))
     return render_template(
-        "payments/assign.html", note=note, form=form, return_form=ReturnForm(prefix="return")
+        "payments/assign.html",
+        note=note,
+        form=form,
+        return_form=ReturnForm(prefix="return"),
+        market_money=bank_notifications.into_collection_account(note),
     )
 
 
@@ -118,6 +125,9 @@ def refund(entry_id: int) -> ResponseReturnValue:
     """Give back money from one payment: by Stripe for cards, else record the transfer made."""
     entry = db.get_or_404(LedgerEntry, entry_id)
     if entry.kind != EntryKind.PAYMENT or entry.method is None:
+        return redirect(url_for("payments_manager.overview"))
+    if paid_into_own_account(entry.target_code):
+        flash(NotMarketMoney().message, "error")
         return redirect(url_for("payments_manager.overview"))
     outstanding, available = outstanding_refund_due(entry), refundable(entry)
     form = RefundForm()

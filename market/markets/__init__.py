@@ -23,7 +23,7 @@ def register(app: Flask) -> None:
 
     for blueprint in (console.bp, approvals.bp, reports.bp, seller.bp, public.bp):
         app.register_blueprint(blueprint)
-    register_target(app, TARGET_KIND, StallSaleTarget())
+    register_target(app, TARGET_KIND, StallSaleTarget(), own_account=True)
     register_step(app, demo.STEP)
     set_provincial_check(app, access.assigned_to_no_market)
     app.jinja_env.globals.update(sells_at_a_stall=access.sells_somewhere)
