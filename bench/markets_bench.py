@@ -50,7 +50,7 @@ def cases(today: date) -> list[tuple[str, Scope, Period]]:
         ("province · 30 d", province, month),
         ("province · 2 y", province, years),
         ("district · 2 y", Scope(f"district:{district}", "district", None, district), years),
-        ("market · 2 y", Scope(f"market:{market_id}", "market", (market_id,), online=False), years),
+        ("market · 2 y", Scope(f"market:{market_id}", "market", (market_id,)), years),
     ]
 
 

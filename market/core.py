@@ -37,8 +37,10 @@ def set_language() -> ResponseReturnValue:
 
 
 def register(app: Flask) -> None:
-    """Attach the core routes and site-wide commands."""
+    """Attach the core routes, site-wide commands and the role checks templates use."""
     from market.cli import i18n_cli
+    from market.permissions import is_provincial
 
     app.register_blueprint(bp)
+    app.jinja_env.globals.update(is_provincial=is_provincial)
     app.cli.add_command(i18n_cli)

@@ -45,6 +45,7 @@ from orders.models import (
     PartStatus,
     PaymentMethod,
 )
+from orders.pickup import not_its_stall, pickup_stalls
 from orders.transaction import Outbox, unit_of_work
 
 logger = logging.getLogger(__name__)
@@ -64,10 +65,11 @@ class LineRequest:
 
 @dataclass(frozen=True)
 class DeliveryChoice:
-    """How one producer's part reaches the shopper, and the home-delivery fee shown."""
+    """How one producer's part reaches the shopper: the stall for a stall pickup, and the
+    home-delivery fee shown."""
 
     method: DeliveryMethod
-    pickup_point: str = ""
+    pickup_stall_id: int | None = None
     expected_fee: int | None = None
 
 
@@ -219,12 +221,15 @@ def _check(request: CheckoutRequest, products: dict[int, Product]) -> None:
         if (product := products[line.product_id]).price != line.expected_price
     ]
     producers = {p.producer_id: p.producer for p in products.values()}
+    stalls = pickup_stalls(list(producers))
     for producer_id, producer in producers.items():
         choice = request.deliveries.get(producer_id)
         if choice is None:
             raise CheckoutError(_("Choose how each producer's part reaches you."))
-        if choice.method is DeliveryMethod.PICKUP_STALL and not choice.pickup_point.strip():
-            raise CheckoutError(_("Say at which market or stall you will pick up."))
+        if choice.method is DeliveryMethod.PICKUP_STALL and choice.pickup_stall_id not in {
+            stall.id for stall in stalls[producer_id]
+        }:
+            raise CheckoutError(not_its_stall(producer.name))
         if choice.method is not DeliveryMethod.HOME:
             continue
         if request.address is None:
@@ -322,9 +327,9 @@ def _create(request: CheckoutRequest, products: dict[int, Product], outbox: Outb
             number=number,
             status=status,
             delivery_method=choice.method,
-            pickup_point=choice.pickup_point.strip()[:200]
+            pickup_stall_id=choice.pickup_stall_id
             if choice.method is DeliveryMethod.PICKUP_STALL
-            else "",
+            else None,
             items_total=items_total,
             delivery_fee=fee,
             total=items_total + fee,

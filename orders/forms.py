@@ -30,6 +30,7 @@ from orders import addresses
 from orders.addresses import Address
 from orders.labels import DELIVERY_LABELS, PAYMENT_LABELS
 from orders.models import DeliveryMethod, PaymentMethod
+from orders.pickup import PickupStall, not_its_stall
 
 TOO_LONG = _l("This is too long.")
 
@@ -119,6 +120,7 @@ class CheckoutForm(FlaskForm):
 
     producers: list[Producer]
     methods: list[PaymentMethod]
+    stalls: dict[int, list[PickupStall]]
 
     def validate_phone(self, field: StringField) -> None:
         """Store the number as ``0xxxxxxxxx`` or explain what is wrong."""
@@ -131,9 +133,15 @@ class CheckoutForm(FlaskForm):
         """The delivery choice for one producer's part."""
         return self[f"delivery_{producer.id}"]
 
-    def pickup_field(self, producer: Producer) -> Field:
-        """Where the shopper picks up a producer's part at a market stall."""
-        return self[f"pickup_point_{producer.id}"]
+    def stall_field(self, producer: Producer) -> Field | None:
+        """The stall a producer's part is picked up at; None when it sells at no stall."""
+        return self._fields.get(f"pickup_stall_{producer.id}")
+
+    def stall_choice(self, producer: Producer) -> int | None:
+        """The id of the chosen stall (validated: one where the producer sells), or None."""
+        field = self.stall_field(producer)
+        data = field.data if field is not None else None
+        return int(data) if data and data.isdigit() else None
 
     def needs_address(self) -> bool:
         """Some part goes to the shopper's home."""
@@ -147,17 +155,24 @@ class CheckoutForm(FlaskForm):
             valid = False
         for producer in self.producers:
             choice = self.delivery_field(producer)
-            if choice.data not in {m.value for m in DeliveryMethod}:
+            if choice.data not in {option.value for option in choice.choices}:
                 choice.errors.append(_l("Choose how this part reaches you."))
                 valid = False
             elif choice.data == DeliveryMethod.PICKUP_STALL.value:
-                point = self.pickup_field(producer)
-                if not (point.data or "").strip():
-                    point.errors.append(_l("Say at which market or stall you will pick up."))
-                    valid = False
+                valid = self._validate_stall(producer) and valid
         if self.needs_address():
             valid = self._validate_address() and valid
         return valid
+
+    def _validate_stall(self, producer: Producer) -> bool:
+        field = self.stall_field(producer)
+        if not field.data:
+            field.errors.append(_l("Choose the stall where you will pick up."))
+            return False
+        if field.data not in {str(stall.id) for stall in self.stalls[producer.id]}:
+            field.errors.append(not_its_stall(producer.name))
+            return False
+        return True
 
     def _validate_address(self) -> bool:
         valid = True
@@ -194,33 +209,43 @@ class CheckoutForm(FlaskForm):
 
 
 def checkout_form(
-    producers: list[Producer], methods: list[PaymentMethod], **kwargs: Any
+    producers: list[Producer],
+    methods: list[PaymentMethod],
+    stalls: dict[int, list[PickupStall]],
+    **kwargs: Any,
 ) -> CheckoutForm:
-    """A checkout form with one delivery choice per producer in the cart."""
+    """A checkout form with one delivery choice per producer in the cart, and for a producer
+    that sells at chợ 4.0 stalls, the choice of those stalls (``stalls`` by producer id)."""
 
     class Form(CheckoutForm):
         pass
 
     for producer in producers:
+        its_stalls = stalls.get(producer.id, [])
+        ways = [m for m in DeliveryMethod if its_stalls or m is not DeliveryMethod.PICKUP_STALL]
         setattr(
             Form,
             f"delivery_{producer.id}",
             RadioField(
                 _l("Delivery"),
-                choices=[SelectChoice(m.value, DELIVERY_LABELS[m]) for m in DeliveryMethod],
+                choices=[SelectChoice(m.value, DELIVERY_LABELS[m]) for m in ways],
                 default=DeliveryMethod.HOME.value,
                 validate_choice=False,
             ),
         )
-        setattr(
-            Form,
-            f"pickup_point_{producer.id}",
-            StringField(
-                _l("Which market or stall"), validators=[Length(max=200, message=TOO_LONG)]
-            ),
-        )
+        if its_stalls:
+            setattr(
+                Form,
+                f"pickup_stall_{producer.id}",
+                RadioField(
+                    _l("Which stall"),
+                    choices=[SelectChoice(str(s.id), s.label) for s in its_stalls],
+                    default=str(its_stalls[0].id) if len(its_stalls) == 1 else None,
+                    validate_choice=False,
+                ),
+            )
     form = Form(**kwargs)
-    form.producers, form.methods = producers, methods
+    form.producers, form.methods, form.stalls = producers, methods, stalls
     form.payment_method.choices = [SelectChoice(m.value, PAYMENT_LABELS[m]) for m in methods]
     form.province.choices = [SelectChoice(*pair) for pair in addresses.province_choices()]
     form.commune.choices = [SelectChoice("", _l("Choose…"))] + [

@@ -194,7 +194,11 @@ class OrderPart(db.Model):
     delivery_method: so.Mapped[DeliveryMethod] = so.mapped_column(
         str_enum(DeliveryMethod, "delivery_method")
     )
-    # Free text until markets and stalls exist (issue 7): which chợ 4.0 market or stall.
+    # The chợ 4.0 stall a "pickup at a stall" part is collected at. The table belongs to the
+    # markets feature; orders reads stalls only through ``orders.pickup``.
+    # No ON DELETE action: stalls are closed, never deleted, once anything points at them.
+    pickup_stall_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("stalls.id"))
+    # What the shopper typed before stalls were chosen from a list (older orders only).
     pickup_point: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     items_total: so.Mapped[int] = so.mapped_column(sa.BigInteger)
     delivery_fee: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0)

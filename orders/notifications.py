@@ -18,6 +18,7 @@ from market.extensions import db
 from market.i18n import format_vnd, local_datetime
 from orders.labels import CANCEL_LABELS, DELIVERY_LABELS, STATUS_LABELS
 from orders.models import Order, OrderPart, PaymentMethod
+from orders.pickup import pickup_place
 from orders.transaction import Mail
 
 
@@ -104,7 +105,7 @@ def part_on_its_way(part: OrderPart) -> list[Mail]:
     order = part.order
     with force_locale(order.locale):
         if part.delivery_method.is_pickup:
-            where = part.pickup_point or part.producer.address
+            where = pickup_place(part) or part.producer.address
             text = _(
                 "%(producer)s has your order %(ref)s ready for pickup.",
                 producer=part.producer.name,

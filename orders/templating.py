@@ -12,6 +12,7 @@ from market.extensions import db
 from orders import cart, labels
 from orders.fulfilment import new_part_counts
 from orders.lifecycle import action_label
+from orders.pickup import pickup_stall
 
 logger = logging.getLogger(__name__)
 
@@ -56,4 +57,5 @@ def init_app(app: Flask) -> None:
         actor_labels=labels.ACTOR_LABELS,
         cancel_labels=labels.CANCEL_LABELS,
         action_label=action_label,
+        pickup_stall=pickup_stall,
     )

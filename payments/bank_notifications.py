@@ -21,7 +21,7 @@ from payments import vietqr
 from payments.bank_providers import BankTransaction
 from payments.codes import Resolved, compact, find_due, match_description
 from payments.crediting import credit, hold_for_refund
-from payments.errors import AlreadyHandled, UnknownCode
+from payments.errors import AlreadyHandled, NotMarketMoney, UnknownCode, WrongAccount
 from payments.idempotency import insert_once
 from payments.ledger import add_entry
 from payments.models import (
@@ -80,6 +80,17 @@ def check_collection_account(config: Mapping[str, Any]) -> None:
         vietqr.build(vietqr.VietQR(bank_bin=bank_bin, account=number))
     except vietqr.VietQRError as error:
         raise RuntimeError(f"The collection account cannot be paid by VietQR: {error}") from error
+
+
+def reached(note: BankNotification, account: BankAccount | None) -> bool:
+    """Whether the notified credit landed in ``account`` (None: no account, so no)."""
+    received_into = {compact(note.account_number), compact(note.virtual_account)} - {""}
+    return account is not None and compact(account.number) in received_into
+
+
+def into_collection_account(note: BankNotification) -> bool:
+    """Whether the credit is the market's money: it landed in the collection account."""
+    return reached(note, collection_account())
 
 
 def receive(tx: BankTransaction, body: str, headers: Mapping[str, str]) -> Receipt:
@@ -163,16 +174,18 @@ def _apply(note: BankNotification) -> tuple[NotificationStatus, Outcome, str | N
     if resolved is None:
         return NotificationStatus.UNMATCHED, Outcome.UNMATCHED, None, REASON_NO_CODE
     code = resolved.due.code
-    expected = resolved.due.account or collection_account()
-    received_into = {compact(note.account_number), compact(note.virtual_account)} - {""}
-    if expected is None or compact(expected.number) not in received_into:
+    if not reached(note, resolved.due.account or collection_account()):
         return NotificationStatus.UNMATCHED, Outcome.UNMATCHED, code, REASON_WRONG_ACCOUNT
     outcome = _credit(note, resolved)
     return NotificationStatus.CREDITED, outcome, code, str(outcome)
 
 
 def assign(notification_id: int, code: str, actor_id: int) -> Outcome:
-    """A manager credits an unmatched notification to a code by hand; commits."""
+    """A manager (or a stall's seller) credits an unmatched notification to a code; commits.
+
+    Only a code paid into the account the money reached: a transfer into the collection account
+    cannot pay a stall sale (the stall's producer would never get it), nor the reverse.
+    """
     resolved = find_due(code)
     if resolved is None:
         db.session.rollback()
@@ -181,6 +194,9 @@ def assign(notification_id: int, code: str, actor_id: int) -> Outcome:
         db.session.rollback()
         raise AlreadyHandled()
     note = db.session.get(BankNotification, notification_id, populate_existing=True)
+    if not reached(note, resolved.due.account or collection_account()):
+        db.session.rollback()
+        raise WrongAccount()
     result = _credit(note, resolved, actor_id=actor_id)
     note.status, note.payment_code = NotificationStatus.ASSIGNED, resolved.due.code
     note.handled_by_id, note.note = actor_id, str(result)
@@ -189,11 +205,17 @@ def assign(notification_id: int, code: str, actor_id: int) -> Outcome:
 
 
 def return_to_sender(notification_id: int, actor_id: int) -> None:
-    """A manager flags an unmatched credit to be sent back; it joins the refunds due."""
+    """A manager flags an unmatched credit to be sent back; it joins the refunds due.
+
+    Only the market's money (a credit into the collection account) can be sent back by it.
+    """
     if not _claim(notification_id, NotificationStatus.UNMATCHED):
         db.session.rollback()
         raise AlreadyHandled()
     note = db.session.get(BankNotification, notification_id, populate_existing=True)
+    if not into_collection_account(note):
+        db.session.rollback()
+        raise NotMarketMoney()
     hold_for_refund(
         note.amount,
         method=PaymentMethod.BANK_TRANSFER,

@@ -16,7 +16,7 @@ from market.codes import payment_code, payment_prefix, random_code
 from market.extensions import db
 from payments.idempotency import insert_once
 from payments.models import PaymentCode
-from payments.targets import PaymentDue, PaymentTarget, registered_targets
+from payments.targets import PaymentDue, PaymentTarget, own_account_kinds, registered_targets
 from payments.vietqr import ascii_text
 
 BODY_LENGTH = 6
@@ -101,6 +101,19 @@ def match_description(description: str, hint: str | None = None) -> Resolved | N
         if resolved is not None:
             return resolved
     return None
+
+
+def own_account_codes() -> sa.Select:
+    """The codes whose money lands in an account of their own (a stall's), as a subquery."""
+    return sa.select(PaymentCode.code).where(PaymentCode.kind.in_(sorted(own_account_kinds())))
+
+
+def paid_into_own_account(code: str | None) -> bool:
+    """Whether money for ``code`` lands in its target's own account, not the market's."""
+    if code is None:
+        return False
+    kind = db.session.scalar(sa.select(PaymentCode.kind).where(PaymentCode.code == code))
+    return kind in own_account_kinds()
 
 
 def ensure_code(code: str, kind: str) -> None:

@@ -64,3 +64,21 @@ class UnknownPayment(PaymentError):
     """No payment line with this id."""
 
     default_message = _l("We could not find that payment.")
+
+
+class WrongAccount(PaymentError):
+    """A transfer that reached another account than the one the code is paid into."""
+
+    default_message = _l(
+        "This transfer reached another account than the one this code is paid into, "
+        "so it cannot pay it."
+    )
+
+
+class NotMarketMoney(PaymentError):
+    """Money paid into a seller's own account: the market neither holds nor returns it."""
+
+    default_message = _l(
+        "This money was paid into a seller's own account, not the market's: only the seller "
+        "can give it back."
+    )

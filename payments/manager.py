@@ -1,4 +1,9 @@
-"""The managers' reconciliation pages: the overview, assigning credits, refunds and payouts."""
+"""The reconciliation pages: the overview, assigning credits, refunds and payouts.
+
+They show and move the whole marketplace's money (every producer's payouts, every credit to
+the collection account), so only provincial managers and admins open them; a manager who runs
+particular markets gets 403 (``market.permissions.provincial_manager_required``).
+"""
 
 import logging
 from datetime import timedelta
@@ -12,9 +17,10 @@ from wtforms import SelectChoice
 from catalog.storefront import local_today
 from market.extensions import db
 from market.i18n import format_vnd
-from market.permissions import manager_required
+from market.permissions import provincial_manager_required
 from payments import bank_notifications, reconciliation
-from payments.errors import PaymentError
+from payments.codes import paid_into_own_account
+from payments.errors import NotMarketMoney, PaymentError
 from payments.forms import AssignForm, PayoutForm, PeriodForm, RefundForm, ReturnForm
 from payments.labels import outcome_label
 from payments.ledger import outstanding_refund_due, refundable
@@ -37,10 +43,10 @@ DEFAULT_DAYS = 30
 
 
 @bp.get("")
-@manager_required
+@provincial_manager_required
 def overview() -> ResponseReturnValue:
     """Payments by day and method, unmatched credits, partial and overpayments, refunds due,
-    payouts owed."""
+    payouts owed; sellers' own-account money (stall sales) apart."""
     form = PeriodForm(request.args)
     end = local_today()
     start = end - timedelta(days=DEFAULT_DAYS - 1)
@@ -54,7 +60,9 @@ def overview() -> ResponseReturnValue:
         "payments/reconciliation.html",
         form=form,
         days=reconciliation.payments_by_day(start, end),
+        own_days=reconciliation.payments_by_day(start, end, own_accounts=True),
         unmatched=reconciliation.unmatched_credits(),
+        elsewhere=reconciliation.unmatched_credits(own_accounts=True),
         partial=reconciliation.partial_payments(),
         overpaid=reconciliation.overpayments(),
         refunds_due=reconciliation.refunds_due(),
@@ -63,7 +71,7 @@ def overview() -> ResponseReturnValue:
 
 
 @bp.route("/chuyen-khoan/<int:notification_id>", methods=["GET", "POST"])
-@manager_required
+@provincial_manager_required
 def assign(notification_id: int) -> ResponseReturnValue:
     """Credit an unmatched bank transfer to a payment code by hand."""
     note = db.get_or_404(BankNotification, notification_id)
@@ -87,12 +95,16 @@ def assign(notification_id: int) -> ResponseReturnValue:
             )
             return redirect(url_for("payments_manager.overview"))
     return render_template(
-        "payments/assign.html", note=note, form=form, return_form=ReturnForm(prefix="return")
+        "payments/assign.html",
+        note=note,
+        form=form,
+        return_form=ReturnForm(prefix="return"),
+        market_money=bank_notifications.into_collection_account(note),
     )
 
 
 @bp.post("/chuyen-khoan/<int:notification_id>/tra-lai")
-@manager_required
+@provincial_manager_required
 def return_credit(notification_id: int) -> ResponseReturnValue:
     """Flag an unmatched transfer to be sent back to whoever paid it."""
     db.get_or_404(BankNotification, notification_id)
@@ -108,11 +120,14 @@ def return_credit(notification_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/hoan-tien/<int:entry_id>", methods=["GET", "POST"])
-@manager_required
+@provincial_manager_required
 def refund(entry_id: int) -> ResponseReturnValue:
     """Give back money from one payment: by Stripe for cards, else record the transfer made."""
     entry = db.get_or_404(LedgerEntry, entry_id)
     if entry.kind != EntryKind.PAYMENT or entry.method is None:
+        return redirect(url_for("payments_manager.overview"))
+    if paid_into_own_account(entry.target_code):
+        flash(NotMarketMoney().message, "error")
         return redirect(url_for("payments_manager.overview"))
     outstanding, available = outstanding_refund_due(entry), refundable(entry)
     form = RefundForm()
@@ -144,7 +159,7 @@ def refund(entry_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/chi-tra", methods=["GET", "POST"])
-@manager_required
+@provincial_manager_required
 def payout() -> ResponseReturnValue:
     """Record money paid out to a producer, at most what it is owed."""
     form = PayoutForm()

@@ -1,4 +1,11 @@
-"""Reconciliation for managers, computed in SQL: what came in, what is stuck, what is owed."""
+"""Reconciliation for managers, computed in SQL: what came in, what is stuck, what is owed.
+
+The market's money is what reached its collection account (and card payments, cash held by
+producers, money flagged to go back). Payments for targets paid into accounts of their own (a
+chợ 4.0 stall's, see ``payments.targets.register_target``) and credits that reached any other
+account are recorded too, but they are the sellers' money: they are summed and listed apart,
+never mixed into the market's figures or offered for refund or crediting.
+"""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -8,6 +15,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from market.extensions import db
+from payments.bank_notifications import collection_account
+from payments.codes import compact, own_account_codes
 from payments.ledger import applied_amount, code_sums
 from payments.models import (
     BankNotification,
@@ -83,10 +92,21 @@ def utc_range(start: date, end: date) -> tuple[datetime, datetime]:
     )
 
 
-def payments_by_day(start: date, end: date) -> list[DayTotal]:
-    """Payments received per Vietnam day and method, newest day first."""
+def in_own_account() -> sa.ColumnElement[bool]:
+    """Ledger lines of codes paid into their target's own account (a stall's), not the market's."""
+    return sa.and_(
+        LedgerEntry.target_code.is_not(None), LedgerEntry.target_code.in_(own_account_codes())
+    )
+
+
+def payments_by_day(start: date, end: date, own_accounts: bool = False) -> list[DayTotal]:
+    """The market's payments per Vietnam day and method, newest day first.
+
+    ``own_accounts`` gives instead the payments into sellers' own accounts (stall sales).
+    """
     since, until = utc_range(start, end)
     day = local_day(LedgerEntry.created_at)
+    whose = in_own_account() if own_accounts else sa.not_(in_own_account())
     rows = db.session.execute(
         sa.select(
             day,
@@ -99,6 +119,7 @@ def payments_by_day(start: date, end: date) -> list[DayTotal]:
             LedgerEntry.kind == EntryKind.PAYMENT,
             LedgerEntry.created_at >= since,
             LedgerEntry.created_at < until,
+            whose,
         )
         .group_by(day, LedgerEntry.method)
         .order_by(day.desc(), LedgerEntry.method)
@@ -106,12 +127,33 @@ def payments_by_day(start: date, end: date) -> list[DayTotal]:
     return [DayTotal(d, m, int(n), int(a), int(r)) for d, m, n, a, r in rows]
 
 
-def unmatched_credits(limit: int = 200) -> list[BankNotification]:
-    """Credits no code could be matched to, oldest first, waiting for a manager."""
+def _compacted(column: sa.ColumnElement[str]) -> sa.ColumnElement[str]:
+    """An account number without the spaces, dots and dashes banks may add (as ``compact``)."""
+    for mark in (" ", ".", "-"):
+        column = sa.func.replace(column, mark, "")
+    return sa.func.upper(column)
+
+
+def into_collection() -> sa.ColumnElement[bool]:
+    """Notifications of money that reached the market's collection account."""
+    account = collection_account()
+    if account is None:
+        return sa.false()
+    number = compact(account.number)
+    return sa.or_(
+        _compacted(BankNotification.account_number) == number,
+        _compacted(BankNotification.virtual_account) == number,
+    )
+
+
+def unmatched_credits(limit: int = 200, own_accounts: bool = False) -> list[BankNotification]:
+    """Credits into the collection account no code could be matched to, oldest first, waiting
+    for a manager; ``own_accounts`` gives those that reached any other account instead."""
+    where = sa.not_(into_collection()) if own_accounts else into_collection()
     return list(
         db.session.scalars(
             sa.select(BankNotification)
-            .where(BankNotification.status == NotificationStatus.UNMATCHED)
+            .where(BankNotification.status == NotificationStatus.UNMATCHED, where)
             .order_by(BankNotification.received_at, BankNotification.id)
             .limit(limit)
         )
@@ -119,7 +161,7 @@ def unmatched_credits(limit: int = 200) -> list[BankNotification]:
 
 
 def partial_payments(limit: int = 200) -> list[CodeBalance]:
-    """Codes paid in part: something applied, less than the amount due."""
+    """The market's codes paid in part: something applied, less than the amount due."""
     received, flagged, unassigned, _refunded = code_sums()
     applied = applied_amount(received, flagged, unassigned)
     sums = (
@@ -131,7 +173,11 @@ def partial_payments(limit: int = 200) -> list[CodeBalance]:
     rows = db.session.execute(
         sa.select(PaymentCode.code, PaymentCode.kind, PaymentCode.amount_due, sums.c.paid)
         .join(sums, sums.c.code == PaymentCode.code)
-        .where(sums.c.paid > 0, sums.c.paid < PaymentCode.amount_due)
+        .where(
+            sums.c.paid > 0,
+            sums.c.paid < PaymentCode.amount_due,
+            PaymentCode.code.not_in(own_account_codes()),
+        )
         .order_by(PaymentCode.created_at)
         .limit(limit)
     )
@@ -139,11 +185,15 @@ def partial_payments(limit: int = 200) -> list[CodeBalance]:
 
 
 def overpayments(limit: int = 200) -> list[LedgerEntry]:
-    """Payments that paid more than was due, newest first."""
+    """The market's payments that paid more than was due, newest first."""
     return list(
         db.session.scalars(
             sa.select(LedgerEntry)
-            .where(LedgerEntry.kind == EntryKind.PAYMENT, LedgerEntry.outcome == Outcome.OVERPAID)
+            .where(
+                LedgerEntry.kind == EntryKind.PAYMENT,
+                LedgerEntry.outcome == Outcome.OVERPAID,
+                sa.not_(in_own_account()),
+            )
             .order_by(LedgerEntry.id.desc())
             .limit(limit)
         )
@@ -151,7 +201,8 @@ def overpayments(limit: int = 200) -> list[LedgerEntry]:
 
 
 def refunds_due(limit: int = 200) -> list[RefundDue]:
-    """Flagged money (overpaid, late, unmatched) not yet given back, oldest first."""
+    """Flagged money (overpaid, late, unmatched) the market holds, not yet given back, oldest
+    first."""
     refund = sa.orm.aliased(LedgerEntry)
     settled = (
         sa.select(sa.func.coalesce(sa.func.sum(refund.amount), 0))
@@ -166,7 +217,12 @@ def refunds_due(limit: int = 200) -> list[RefundDue]:
     outstanding = LedgerEntry.refund_due - settled
     rows = db.session.execute(
         sa.select(LedgerEntry, outstanding)
-        .where(LedgerEntry.kind == EntryKind.PAYMENT, LedgerEntry.refund_due > 0, outstanding > 0)
+        .where(
+            LedgerEntry.kind == EntryKind.PAYMENT,
+            LedgerEntry.refund_due > 0,
+            outstanding > 0,
+            sa.not_(in_own_account()),
+        )
         .order_by(LedgerEntry.id)
         .limit(limit)
     )

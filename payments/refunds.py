@@ -12,8 +12,14 @@ import logging
 import sqlalchemy as sa
 
 from market.extensions import db
-from payments.codes import find_due, lock_code
-from payments.errors import InvalidAmount, ProviderError, ReferenceRequired, UnknownPayment
+from payments.codes import find_due, lock_code, paid_into_own_account
+from payments.errors import (
+    InvalidAmount,
+    NotMarketMoney,
+    ProviderError,
+    ReferenceRequired,
+    UnknownPayment,
+)
 from payments.ledger import (
     add_entry,
     outstanding_refund_due,
@@ -45,6 +51,8 @@ def refund_payment(
     payment = db.session.get(LedgerEntry, entry_id)
     if payment is None or payment.kind != EntryKind.PAYMENT or payment.method is None:
         raise UnknownPayment()
+    if paid_into_own_account(payment.target_code):
+        raise NotMarketMoney()
     method = METHODS[payment.method]
     reference = reference.strip()
     if method.needs_reference and not reference:

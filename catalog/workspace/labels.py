@@ -1,5 +1,13 @@
-"""Words for workspace states and actions, shown in templates."""
+"""Words for workspace states and actions, shown in templates.
 
+Other packages write to a producer's change log too (the markets feature records managers'
+decisions and stall changes); each names its own actions with ``add_log_actions``, so every
+label lives once, beside the code that records the action.
+"""
+
+from collections.abc import Mapping
+
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 
 from catalog.models import AreaStatus, ProducerStatus, ProductStatus, ReviewStatus
@@ -46,6 +54,7 @@ ACCESS = {
     "staff": _l("staff"),
     "helper": _l("helper"),
     "cli": _l("command line"),
+    "manager": _l("market manager"),
 }
 ACTIONS = {
     "producer.create": _l("Created the shop"),
@@ -73,6 +82,22 @@ ACTIONS = {
 }
 
 
+LOG_ACTIONS_KEY = "workspace.log_actions"
+
+
+def add_log_actions(app: Flask, labels: Mapping[str, object]) -> None:
+    """Name actions another package records in producers' change logs (action → label)."""
+    clash = set(labels) & set(ACTIONS)
+    if clash:
+        raise ValueError(f"Change-log actions named twice: {sorted(clash)}")
+    app.extensions.setdefault(LOG_ACTIONS_KEY, {}).update(labels)
+
+
+def action_labels() -> dict[str, object]:
+    """Every change-log action's label: the workspace's own and those other packages added."""
+    return {**ACTIONS, **current_app.extensions.get(LOG_ACTIONS_KEY, {})}
+
+
 def template_labels() -> dict:
     """The label tables, for the workspace templates' context."""
     return {
@@ -83,6 +108,6 @@ def template_labels() -> dict:
         "review_status_labels": REVIEW_STATUS,
         "area_status_labels": AREA_STATUS,
         "access_labels": ACCESS,
-        "action_labels": ACTIONS,
+        "action_labels": action_labels(),
         "reason_labels": REASON_LABELS,
     }

@@ -2,13 +2,11 @@
 
 A provincial manager (an admin, or a manager assigned to no market) sees every market. A
 market's manager sees only the markets assigned to them: any other market or stall is a 404,
-as if it did not exist. A stall's sellers are the members of its producer and the helpers the
-producer granted access.
+as if it did not exist. This package gives ``market.permissions`` its provincial check
+(``assigned_to_no_market``), so "provincial" means the same on every page, reconciliation
+included. A stall's sellers are the members of its producer and the helpers the producer
+granted access.
 """
-
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, g
@@ -19,7 +17,6 @@ from catalog.permissions import Access, producer_access
 from market.accounts.models import Role, User
 from market.extensions import db
 from market.markets.models import Market, MarketManager, Stall
-from market.permissions import manager_required
 
 
 def assigned_market_ids(user: User) -> set[int]:
@@ -41,9 +38,9 @@ def market_ids_for(user: User) -> set[int] | None:
     return g.market_ids
 
 
-def is_provincial(user: User) -> bool:
-    """Admins and managers assigned to no market see and run everything."""
-    return user.is_authenticated and user.is_manager and market_ids_for(user) is None
+def assigned_to_no_market(user: User) -> bool:
+    """A manager assigned to no market sees every market (the provincial check)."""
+    return market_ids_for(user) is None
 
 
 def visible(column: sa.ColumnElement[int], user: User) -> sa.ColumnElement[bool]:
@@ -64,19 +61,6 @@ def stall_or_404(stall_id: int) -> Stall:
     return db.first_or_404(
         sa.select(Stall).where(Stall.id == stall_id, visible(Stall.market_id, current_user))
     )
-
-
-def provincial_required(view: Callable) -> Callable:
-    """Decorator: only provincial managers (and admins); market managers get 403."""
-
-    @wraps(view)
-    @manager_required
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not is_provincial(current_user):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
 
 
 def seller_access(user: User, stall: Stall) -> Access | None:

@@ -151,30 +151,29 @@ def _line_statement(scope: Scope, period: Period) -> sa.Select:
     since, until = period.utc_bounds()
     none = sa.cast(sa.null(), sa.String)
     no_number = sa.cast(sa.null(), sa.Integer)
-    branches = []
-    if scope.online:
-        online = (
-            sa.select(
-                OrderPart.paid_at.label("paid_at"),
-                sa.literal_column(f"'{ONLINE}'", sa.String).label("channel"),
-                (Order.code + "-" + sa.cast(OrderPart.number, sa.String)).label("reference"),
-                none.label("market"),
-                none.label("stall"),
-                Producer.district_code.label("district_code"),
-                Producer.name.label("producer"),
-                OrderLine.product_name.label("product"),
-                OrderLine.unit.label("unit"),
-                OrderLine.quantity.label("quantity"),
-                OrderLine.unit_price.label("unit_price"),
-                OrderLine.line_total.label("value"),
-                sa.type_coerce(Order.payment_method, sa.String).label("method"),
-            )
-            .join_from(OrderLine, OrderPart, OrderPart.id == OrderLine.part_id)
-            .join(Order, Order.id == OrderPart.order_id)
-            .join(Producer, Producer.id == OrderPart.producer_id)
-            .where(*online_counted(scope, since, until))
+    online = (
+        sa.select(
+            OrderPart.paid_at.label("paid_at"),
+            sa.literal_column(f"'{ONLINE}'", sa.String).label("channel"),
+            (Order.code + "-" + sa.cast(OrderPart.number, sa.String)).label("reference"),
+            Market.name.label("market"),  # the pickup stall's, if any
+            Stall.number.label("stall"),
+            sa.func.coalesce(Market.district_code, Producer.district_code).label("district_code"),
+            Producer.name.label("producer"),
+            OrderLine.product_name.label("product"),
+            OrderLine.unit.label("unit"),
+            OrderLine.quantity.label("quantity"),
+            OrderLine.unit_price.label("unit_price"),
+            OrderLine.line_total.label("value"),
+            sa.type_coerce(Order.payment_method, sa.String).label("method"),
         )
-        branches.append(online)
+        .join_from(OrderLine, OrderPart, OrderPart.id == OrderLine.part_id)
+        .join(Order, Order.id == OrderPart.order_id)
+        .join(Producer, Producer.id == OrderPart.producer_id)
+        .outerjoin(Stall, Stall.id == OrderPart.pickup_stall_id)
+        .outerjoin(Market, Market.id == Stall.market_id)
+        .where(*online_counted(scope, since, until))
+    )
     reference = "S" + sa.cast(StallSale.id, sa.String)
 
     def stall_branch(source: Any, *columns: Any) -> sa.Select:
@@ -203,22 +202,18 @@ def _line_statement(scope: Scope, period: Period) -> sa.Select:
             .where(*stall_counted(scope, since, until))
         )
 
-    branches.append(
-        stall_branch(
-            sa.join(StallSaleLine, StallSale, StallSale.id == StallSaleLine.sale_id),
-            StallSaleLine.product_name,
-            StallSaleLine.unit,
-            StallSaleLine.quantity,
-            StallSaleLine.unit_price,
-            StallSaleLine.line_total,
-        )
+    listed = stall_branch(
+        sa.join(StallSaleLine, StallSale, StallSale.id == StallSaleLine.sale_id),
+        StallSaleLine.product_name,
+        StallSaleLine.unit,
+        StallSaleLine.quantity,
+        StallSaleLine.unit_price,
+        StallSaleLine.line_total,
     )
-    branches.append(
-        stall_branch(StallSale.__table__, none, none, no_number, no_number, StallSale.amount).where(
-            sa.not_(StallSale.itemized)
-        )
-    )
-    lines = sa.union_all(*branches).subquery("lines")
+    unlisted = stall_branch(
+        StallSale.__table__, none, none, no_number, no_number, StallSale.amount
+    ).where(sa.not_(StallSale.itemized))
+    lines = sa.union_all(online, listed, unlisted).subquery("lines")
     return sa.select(lines).order_by(lines.c.paid_at, lines.c.reference)
 
 

@@ -226,7 +226,7 @@ class StallSaleLine(db.Model):
 
 # Reports read online sales by the time they were paid, and each sale's lines. The orders
 # package does not need these indexes itself, so the reports declare them on its tables (made
-# by this package's migration). Both cover what the reports read: no table lookups.
+# by this package's migrations). Both cover what the reports read: no table lookups.
 sa.Index(
     "ix_order_parts_reporting",
     OrderPart.paid_at,
@@ -234,6 +234,7 @@ sa.Index(
     OrderPart.order_id,
     OrderPart.producer_id,
     OrderPart.items_total,
+    OrderPart.pickup_stall_id,
 )
 sa.Index(
     "ix_order_lines_reporting",

@@ -6,6 +6,9 @@ What counts as a sale:
   (``items_total``, delivery fees excluded), dated when it was paid;
 - at a stall: a stall sale that is ``paid`` (cash recorded by the seller, or a transfer
   confirmed by a matched bank notification), dated when it was paid.
+An online part the shopper picks up at a chợ 4.0 stall belongs to that stall's market (and its
+district), still in the online channel; other online parts belong to no market, and to their
+producer's district.
 One sale is one order part or one stall sale, so an order from two producers counts twice.
 Units come from the lines (order lines, and the products a seller listed; a stall sale without
 products adds value but no units). Cashless means bank transfer (VietQR) or card.
@@ -25,7 +28,7 @@ from catalog.listing import current_stars_by_product
 from catalog.models import Category, Producer, Product
 from market import places
 from market.extensions import db
-from market.markets.models import Market, SaleStatus, StallSale, StallSaleLine
+from market.markets.models import Market, SaleStatus, Stall, StallSale, StallSaleLine
 from market.markets.scopes import Grain, Period, Scope
 from orders.models import Order, OrderLine, OrderPart, PartStatus
 from payments.labels import method_label
@@ -115,15 +118,32 @@ def _text(value: str) -> sa.ColumnElement[str]:
 
 
 def online_counted(scope: Scope, since: Any, until: Any) -> tuple[sa.ColumnElement[bool], ...]:
-    """Conditions of an order part of the scope that counts as a sale paid in [since, until)."""
+    """Conditions of an order part of the scope that counts as a sale paid in [since, until).
+
+    A market's scope counts the parts picked up at its stalls; a district's, the parts picked
+    up at its markets' stalls and its producers' parts picked up nowhere in particular.
+    """
     conditions = [
         OrderPart.paid_at >= since,
         OrderPart.paid_at < until,
         OrderPart.status.not_in(NOT_SALES),
     ]
+    if scope.market_ids is not None:
+        at_markets = sa.select(Stall.id).where(Stall.market_id.in_(scope.market_ids))
+        conditions.append(OrderPart.pickup_stall_id.in_(at_markets))
     if scope.district_code is not None:
-        in_district = sa.select(Producer.id).where(Producer.district_code == scope.district_code)
-        conditions.append(OrderPart.producer_id.in_(in_district))
+        at_markets = (
+            sa.select(Stall.id)
+            .join(Market, Market.id == Stall.market_id)
+            .where(Market.district_code == scope.district_code)
+        )
+        producers = sa.select(Producer.id).where(Producer.district_code == scope.district_code)
+        conditions.append(
+            sa.or_(
+                OrderPart.pickup_stall_id.in_(at_markets),
+                sa.and_(OrderPart.pickup_stall_id.is_(None), OrderPart.producer_id.in_(producers)),
+            )
+        )
     return tuple(conditions)
 
 
@@ -142,57 +162,47 @@ def stall_counted(scope: Scope, since: Any, until: Any) -> tuple[sa.ColumnElemen
     return tuple(conditions)
 
 
-def _union(branches: list[sa.Select], name: str) -> sa.Subquery:
-    if len(branches) == 1:
-        return branches[0].subquery(name)
-    return sa.union_all(*branches).subquery(name)
-
-
 def sale_rows(scope: Scope, period: Period) -> sa.Subquery:
-    """One row per sale: channel, method, producer, market (None online), value, paid time."""
+    """One row per sale: channel, method, producer, market (online: the pickup stall's, else
+    None), value, paid time."""
     since, until = period.utc_bounds()
-    branches = []
-    if scope.online:
-        branches.append(
-            sa.select(
-                _text(ONLINE).label("channel"),
-                sa.type_coerce(Order.payment_method, sa.String).label("method"),
-                OrderPart.producer_id.label("producer_id"),
-                sa.cast(sa.null(), sa.Integer).label("market_id"),
-                OrderPart.items_total.label("amount"),
-                OrderPart.paid_at.label("paid_at"),
-            )
-            .join_from(OrderPart, Order, Order.id == OrderPart.order_id)
-            .where(*online_counted(scope, since, until))
-        )
-    branches.append(
+    online = (
         sa.select(
-            _text(STALL).label("channel"),
-            sa.type_coerce(StallSale.method, sa.String).label("method"),
-            StallSale.producer_id.label("producer_id"),
-            StallSale.market_id.label("market_id"),
-            StallSale.amount.label("amount"),
-            StallSale.paid_at.label("paid_at"),
-        ).where(*stall_counted(scope, since, until))
+            _text(ONLINE).label("channel"),
+            sa.type_coerce(Order.payment_method, sa.String).label("method"),
+            OrderPart.producer_id.label("producer_id"),
+            Stall.market_id.label("market_id"),
+            OrderPart.items_total.label("amount"),
+            OrderPart.paid_at.label("paid_at"),
+        )
+        .join_from(OrderPart, Order, Order.id == OrderPart.order_id)
+        .outerjoin(Stall, Stall.id == OrderPart.pickup_stall_id)
+        .where(*online_counted(scope, since, until))
     )
-    return _union(branches, "sales")
+    at_stalls = sa.select(
+        _text(STALL).label("channel"),
+        sa.type_coerce(StallSale.method, sa.String).label("method"),
+        StallSale.producer_id.label("producer_id"),
+        StallSale.market_id.label("market_id"),
+        StallSale.amount.label("amount"),
+        StallSale.paid_at.label("paid_at"),
+    ).where(*stall_counted(scope, since, until))
+    return sa.union_all(online, at_stalls).subquery("sales")
 
 
 def line_rows(scope: Scope, period: Period) -> sa.Subquery:
     """One row per product sold: product (None if not listed), units and value."""
     since, until = period.utc_bounds()
-    branches = []
-    if scope.online:
-        branches.append(
-            sa.select(
-                OrderLine.product_id.label("product_id"),
-                OrderLine.quantity.label("quantity"),
-                OrderLine.line_total.label("value"),
-            )
-            .join_from(OrderLine, OrderPart, OrderPart.id == OrderLine.part_id)
-            .where(*online_counted(scope, since, until))
+    online = (
+        sa.select(
+            OrderLine.product_id.label("product_id"),
+            OrderLine.quantity.label("quantity"),
+            OrderLine.line_total.label("value"),
         )
-    branches.append(
+        .join_from(OrderLine, OrderPart, OrderPart.id == OrderLine.part_id)
+        .where(*online_counted(scope, since, until))
+    )
+    listed = (
         sa.select(
             StallSaleLine.product_id.label("product_id"),
             StallSaleLine.quantity.label("quantity"),
@@ -201,14 +211,12 @@ def line_rows(scope: Scope, period: Period) -> sa.Subquery:
         .join_from(StallSaleLine, StallSale, StallSale.id == StallSaleLine.sale_id)
         .where(*stall_counted(scope, since, until))
     )
-    branches.append(
-        sa.select(
-            sa.cast(sa.null(), sa.Integer).label("product_id"),
-            sa.literal_column("0", sa.Integer).label("quantity"),
-            StallSale.amount.label("value"),
-        ).where(*stall_counted(scope, since, until), sa.not_(StallSale.itemized))
-    )
-    return _union(branches, "sold")
+    unlisted = sa.select(
+        sa.cast(sa.null(), sa.Integer).label("product_id"),
+        sa.literal_column("0", sa.Integer).label("quantity"),
+        StallSale.amount.label("value"),
+    ).where(*stall_counted(scope, since, until), sa.not_(StallSale.itemized))
+    return sa.union_all(online, listed, unlisted).subquery("sold")
 
 
 def by_product(scope: Scope, period: Period) -> sa.Subquery:
@@ -337,7 +345,8 @@ def _resummed(sub: sa.Subquery) -> tuple[sa.ColumnElement, ...]:
 
 
 def by_district(scope: Scope, period: Period) -> list[Row]:
-    """Sales by district: the market's for stall sales, the producer's for online orders.
+    """Sales by district: the market's for stall sales and online orders picked up at a
+    stall, else the producer's.
 
     Grouped by producer and market first, so districts are looked up once per group.
     """
@@ -366,7 +375,8 @@ def by_district(scope: Scope, period: Period) -> list[Row]:
 
 
 def by_market(scope: Scope, period: Period) -> list[Row]:
-    """Sales by market; online orders form their own line."""
+    """Sales by market (online orders picked up at a stall under its market); other online
+    orders form their own line."""
     found = _grouped(scope, period, "market_id")
     ids = [r.key for r in found if r.key is not None]
     names = dict(

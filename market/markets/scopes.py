@@ -1,8 +1,9 @@
 """What a report covers: a period of Vietnam days with a grain, and a scope of markets.
 
 Scopes: every sale (provincial managers), one district, one market, or for a market's manager
-the markets assigned to them. Online orders belong to no market: they count in the province
-and district scopes (by the producer's district), never in a market's.
+the markets assigned to them. An online order part picked up at a chợ 4.0 stall belongs to the
+stall's market (and district); other online parts belong to no market: they count in the
+province and district scopes (by the producer's district), never in a market's.
 """
 
 import enum
@@ -97,9 +98,8 @@ class Scope:
 
     key: str
     label: str
-    market_ids: tuple[int, ...] | None  # None: stall sales of every market
+    market_ids: tuple[int, ...] | None  # None: every market, and online orders of no market
     district_code: str | None = None
-    online: bool = True
 
 
 ALL = "all"
@@ -131,11 +131,11 @@ def resolve_scope(key: str | None, user: User) -> tuple[Scope, list[str]]:
     if ids is None and key == ALL:
         return Scope(ALL, _("Whole province (markets and online)"), None), []
     if ids is not None and key == MINE:
-        return Scope(MINE, _("All my markets"), tuple(sorted(ids)), online=False), []
+        return Scope(MINE, _("All my markets"), tuple(sorted(ids))), []
     if kind == "market" and value.isdigit():
         market = db.session.get(Market, int(value))
         if market is not None and (ids is None or market.id in ids):
-            return Scope(key, market.name, (market.id,), online=False), []
+            return Scope(key, market.name, (market.id,)), []
     if kind == "district" and ids is None:
         district = places.district(value)
         if district is not None:

@@ -35,6 +35,7 @@ from orders.checkout import (
 from orders.errors import CheckoutError, OutOfStock, PricesChanged, Shortage
 from orders.forms import CheckoutForm, checkout_form
 from orders.models import DeliveryMethod, Order, PaymentMethod
+from orders.pickup import pickup_stalls
 from orders.views import keep_private
 
 bp = Blueprint("checkout", __name__, url_prefix="/dat-hang")
@@ -94,7 +95,7 @@ def _checkout_request(form: CheckoutForm, view: cart.CartView, quote: Quote) -> 
         deliveries={
             g.producer.id: DeliveryChoice(
                 DeliveryMethod(form.delivery_field(g.producer).data),
-                pickup_point=form.pickup_field(g.producer).data or "",
+                pickup_stall_id=form.stall_choice(g.producer),
                 expected_fee=quote.fees[g.producer.id],
             )
             for g in view.groups
@@ -132,7 +133,9 @@ def checkout() -> ResponseReturnValue:
             "email": current_user.email,
         }
     methods = available_payment_methods()
-    form = checkout_form([g.producer for g in view.groups], methods, **prefill)
+    producers = [g.producer for g in view.groups]
+    stalls = pickup_stalls([producer.id for producer in producers])
+    form = checkout_form(producers, methods, stalls, **prefill)
     if request.method == "GET":
         form.idempotency_key.data = new_idempotency_key()
         form.payment_method.data = methods[0].value

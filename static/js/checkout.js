@@ -17,7 +17,7 @@
     var delivery = 0;
     var anyHome = false;
     form.querySelectorAll("[data-part]").forEach(function (part) {
-      var chosen = part.querySelector("input[type=radio]:checked");
+      var chosen = part.querySelector("input[name^=delivery_]:checked");
       var stall = part.querySelector("[data-stall]");
       if (chosen) {
         delivery += parseInt(chosen.getAttribute("data-fee") || "0", 10);

@@ -1,8 +1,9 @@
 """Who may open what: every console and seller URL for every kind of visitor.
 
 Console pages need a manager (others: 403, anonymous: sign-in). A market's manager sees only
-their markets: another market's pages are 404, provincial-only pages 403. Seller pages are
-404 to anyone who does not sell at the stall, manager or not.
+their markets: another market's pages are 404, provincial-only pages 403 — the approvals and
+payments' reconciliation (the whole marketplace's money) among them. Seller pages are 404 to
+anyone who does not sell at the stall, manager or not.
 """
 
 from collections.abc import Callable
@@ -14,6 +15,15 @@ from flask.testing import FlaskClient
 from market.accounts.models import User
 from market.extensions import db
 from market.markets.models import StallSale
+from payments.models import (
+    BankNotification,
+    BankProvider,
+    EntryKind,
+    LedgerEntry,
+    NotificationStatus,
+    Outcome,
+    PaymentMethod,
+)
 from tests.markets.conftest import World
 
 # (method, URL template); {ma}/{sa} are market A and its stall, {mb}/{sb} market B's.
@@ -49,6 +59,17 @@ PROVINCIAL_PAGES = [
     ("POST", "/quan-ly/duyet/ocop/1"),
     ("POST", "/quan-ly/duyet/vung-trong/1"),
 ]
+# {note} is an unmatched credit, {entry} a payment with money to give back.
+RECONCILIATION_PAGES = [
+    ("GET", "/quan-ly/doi-soat"),
+    ("GET", "/quan-ly/doi-soat/chuyen-khoan/{note}"),
+    ("POST", "/quan-ly/doi-soat/chuyen-khoan/{note}"),
+    ("POST", "/quan-ly/doi-soat/chuyen-khoan/{note}/tra-lai"),
+    ("GET", "/quan-ly/doi-soat/hoan-tien/{entry}"),
+    ("POST", "/quan-ly/doi-soat/hoan-tien/{entry}"),
+    ("GET", "/quan-ly/doi-soat/chi-tra"),
+    ("POST", "/quan-ly/doi-soat/chi-tra"),
+]
 SELLER_PAGES = [
     ("GET", "/sap/{sa}"),
     ("POST", "/sap/{sa}/ban"),
@@ -57,7 +78,7 @@ SELLER_PAGES = [
     ("POST", "/sap/{sa}/ban/{sale}/lien-ket"),
     ("GET", "/sap/{sa}/trang-thai"),
 ]
-CONSOLE_PAGES = OWN_MARKET_PAGES + ANY_MANAGER_PAGES + PROVINCIAL_PAGES
+CONSOLE_PAGES = OWN_MARKET_PAGES + ANY_MANAGER_PAGES + PROVINCIAL_PAGES + RECONCILIATION_PAGES
 
 
 @pytest.fixture
@@ -80,7 +101,34 @@ def sale_id(app: Flask, world: World) -> int:
         return sale.id
 
 
-def _url(template: str, world: World, sale: int = 0) -> str:
+@pytest.fixture
+def money(app: Flask) -> dict[str, int]:
+    """An unmatched credit into the collection account and an overpayment to give back."""
+    with app.app_context():
+        note = BankNotification(
+            provider=BankProvider.SEPAY,
+            provider_tx_id="77",
+            body="{}",
+            is_credit=True,
+            amount=45_000,
+            account_number="1023456789",
+            description="chuyen tien an cuoi",
+            status=NotificationStatus.UNMATCHED,
+        )
+        entry = LedgerEntry(
+            kind=EntryKind.PAYMENT,
+            method=PaymentMethod.BANK_TRANSFER,
+            outcome=Outcome.OVERPAID,
+            amount=80_000,
+            refund_due=30_000,
+            target_code="CQOVER22",
+        )
+        db.session.add_all([note, entry])
+        db.session.commit()
+        return {"note": note.id, "entry": entry.id}
+
+
+def _url(template: str, world: World, sale: int = 0, money: dict[str, int] | None = None) -> str:
     return template.format(
         ma=world.market_a,
         sa=world.stall_a,
@@ -88,6 +136,7 @@ def _url(template: str, world: World, sale: int = 0) -> str:
         sb=world.stall_b,
         pa=world.producer_a,
         sale=sale,
+        **(money or {"note": 1, "entry": 1}),
     )
 
 
@@ -133,6 +182,42 @@ def test_a_market_manager_may_not_run_province_wide_pages(
 ) -> None:
     login_as(user=world.manager_a)
     assert _open(client, method, _url(url, world)) == 403
+
+
+@pytest.mark.parametrize(("method", "url"), RECONCILIATION_PAGES)
+def test_a_market_manager_may_not_see_or_move_the_marketplaces_money(
+    app: Flask,
+    client: FlaskClient,
+    login_as: Callable[..., User],
+    world: World,
+    money: dict[str, int],
+    method: str,
+    url: str,
+) -> None:
+    login_as(user=world.manager_a)
+    form = {"code": "CQOVER22", "amount": "30000", "reference": "FT1", "producer": "1"}
+    response = client.open(_url(url, world, money=money), method=method, data=form)
+    assert response.status_code == 403
+    assert "chuyen tien an cuoi" not in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(BankNotification, money["note"]).status == "unmatched"
+        assert db.session.query(LedgerEntry).count() == 1
+
+
+@pytest.mark.parametrize(("method", "url"), [p for p in RECONCILIATION_PAGES if p[0] == "GET"])
+@pytest.mark.parametrize("who", ["provincial", "admin"])
+def test_provincial_managers_and_admins_reconcile_the_marketplace(
+    client: FlaskClient,
+    login_as: Callable[..., User],
+    world: World,
+    money: dict[str, int],
+    who: str,
+    method: str,
+    url: str,
+) -> None:
+    login_as(user=getattr(world, who))
+    response = client.open(_url(url, world, money=money), method=method)
+    assert response.status_code == 200
 
 
 @pytest.mark.parametrize(("method", "url"), [p for p in OWN_MARKET_PAGES if p[0] == "GET"])
@@ -204,3 +289,13 @@ def test_the_header_links_the_console_and_the_stall_to_those_who_have_them(
     assert 'href="/sap"' in client.get("/").get_data(as_text=True)
     login_as(user=world.manager_a)
     assert 'href="/quan-ly"' in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("who", "shown"), [("manager_a", False), ("provincial", True)])
+def test_only_provincial_managers_see_the_reconciliation_links(
+    client: FlaskClient, login_as: Callable[..., User], world: World, who: str, shown: bool
+) -> None:
+    login_as(user=getattr(world, who))
+    for url in ("/", "/quan-ly", "/quan-ly/bao-cao"):  # the header, the console's menu
+        page = client.get(url).get_data(as_text=True)
+        assert ('href="/quan-ly/doi-soat"' in page) is shown, url

@@ -238,6 +238,9 @@ def test_an_unknown_decision_is_refused_with_a_message(
 def test_the_producer_sees_the_managers_decision_in_its_change_log(
     app: Flask, client: FlaskClient, login_as: Callable[..., User], world: World
 ) -> None:
+    login_as(user=world.manager_a)
+    stall = {"number": "B07", "producer_id": world.producer_a, "active": "y"}
+    assert client.post(f"/quan-ly/cho/{world.market_a}/sap/moi", data=stall).status_code == 302
     login_as(user=world.provincial)
     _decide(
         client,
@@ -248,7 +251,13 @@ def test_the_producer_sees_the_managers_decision_in_its_change_log(
     login_as(user=world.owner_a)
     log = client.get(f"/ban-hang/{world.producer_a}/nhat-ky")
     assert log.status_code == 200
-    assert "Thiếu giấy chứng nhận" in log.get_data(as_text=True)
+    page = log.get_data(as_text=True)
+    assert "Thiếu giấy chứng nhận" in page
+    # The markets' own words for its actions, and who acted: a market manager.
+    assert "Đã tạm đình chỉ nhà sản xuất" in page and "Đã lập sạp ở chợ" in page
+    assert "producer.suspend" not in page and "stall.create" not in page
+    assert page.count('data-access="manager">người quản lý chợ<') == 2
+    assert "Sở Công Thương" in page and "Ban quản lý chợ An Phú" in page
 
 
 def test_producer_search_and_decision_pages_list_claims_and_areas(

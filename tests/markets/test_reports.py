@@ -31,7 +31,7 @@ from catalog.storefront import local_today
 from market.accounts.models import User
 from market.extensions import db
 from market.markets import exports, reports
-from market.markets.models import StallSale, StallSaleLine
+from market.markets.models import Stall, StallSale, StallSaleLine
 from market.markets.scopes import Grain, Period, Scope
 from orders.models import Order, OrderLine, OrderPart
 from tests import factories
@@ -43,9 +43,12 @@ _codes = count(1)
 
 
 def _order(
-    method: str, parts: list[tuple[int, list[tuple[Product, int]], str, datetime | None]]
+    method: str,
+    parts: list[tuple[int, list[tuple[Product, int]], str, datetime | None]],
+    **pickup: object,
 ) -> None:
-    """An online order: (producer id, [(product, quantity)], part status, paid at) per part."""
+    """An online order: (producer id, [(product, quantity)], part status, paid at) per part;
+    ``pickup_stall_id`` or ``pickup_point`` for parts picked up at a stall."""
     n = next(_codes)
     order = Order(
         code=f"T{n:05d}",
@@ -66,7 +69,8 @@ def _order(
                 producer_id=producer_id,
                 number=number,
                 status=status,
-                delivery_method="home",
+                delivery_method="pickup_stall" if pickup else "home",
+                **pickup,
                 items_total=goods,
                 delivery_fee=30_000,
                 total=goods + 30_000,
@@ -304,13 +308,94 @@ def test_a_district_counts_its_markets_and_its_producers_online_sales(
 
 def test_a_market_counts_only_its_stall_sales(app: Flask, sales: World) -> None:
     with app.app_context():
-        scope = Scope(f"market:{sales.market_a}", "Chợ An Phú", (sales.market_a,), online=False)
+        scope = Scope(f"market:{sales.market_a}", "Chợ An Phú", (sales.market_a,))
         total = reports.summary(scope, NOVEMBER)
         assert (total.sales, total.value, total.units) == (2, 420_000, 2)
         assert (total.cashless_sales, total.cashless_value) == (1, 370_000)
         assert _table(reports.by_market(scope, NOVEMBER)) == [
             ("Chợ An Phú", 2, 420_000, 1, 370_000)
         ]
+
+
+@pytest.fixture
+def picked_up(app: Flask, sales: World) -> World:
+    """Producer C (district 075) also sells at stall A02 of Chợ An Phú (district 070). Two
+    more online orders: juice × 2 = 80.000 picked up at A02 on 15 Nov, by transfer; juice × 1 =
+    40.000 on 16 Nov, cash, picked up where the shopper typed "Chợ Tam Cờ" (an older order)."""
+    with app.app_context():
+        juice = db.session.scalar(sa.select(Product).where(Product.name == "=Nước cam ép"))
+        stall = Stall(
+            code="AP0002",
+            market_id=sales.market_a,
+            number="A02",
+            name="Nước ép Yên Sơn",
+            producer_id=juice.producer_id,
+            bank_bin="970436",
+            bank_account="0011000999999",
+            bank_holder="HTX NUOC EP YEN SON",
+        )
+        db.session.add(stall)
+        db.session.flush()
+        c = juice.producer_id
+        _order(
+            "bank_transfer",
+            [(c, [(juice, 2)], "picked_up", datetime(2026, 11, 15, 3))],
+            pickup_stall_id=stall.id,
+        )
+        _order(
+            "cash",
+            [(c, [(juice, 1)], "picked_up", datetime(2026, 11, 16, 3))],
+            pickup_point="Chợ Tam Cờ",
+        )
+        db.session.commit()
+    return sales
+
+
+def test_an_online_order_picked_up_at_a_stall_counts_for_that_market(
+    app: Flask, picked_up: World
+) -> None:
+    market_a = Scope(f"market:{picked_up.market_a}", "Chợ An Phú", (picked_up.market_a,))
+    with app.app_context():
+        total = reports.summary(market_a, NOVEMBER)
+        assert (total.sales, total.value, total.units) == (3, 500_000, 4)
+        assert (total.cashless_sales, total.cashless_value) == (2, 450_000)
+        assert _table(reports.by_channel(market_a, NOVEMBER)) == [
+            ("Tại sạp chợ", 2, 420_000, 1, 370_000),
+            ("Đơn hàng trực tuyến", 1, 80_000, 1, 80_000),
+        ]
+        assert [(r.label, r.sales, r.value) for r in reports.by_market(PROVINCE, NOVEMBER)] == [
+            ("Trực tuyến (không thuộc chợ)", 4, 740_000),
+            ("Chợ An Phú", 3, 500_000),
+            ("Chợ Thái Hòa", 1, 60_000),
+        ]
+        # Its district is the market's (070), not the producer's (075).
+        assert [(r.key, r.sales, r.value) for r in reports.by_district(PROVINCE, NOVEMBER)] == [
+            ("070", 4, 1_000_000),
+            ("075", 3, 240_000),
+            ("074", 1, 60_000),
+        ]
+        for district, expected in (("070", (4, 1_000_000)), ("075", (3, 240_000))):
+            scope = Scope(f"district:{district}", district, None, district_code=district)
+            total = reports.summary(scope, NOVEMBER)
+            assert (total.sales, total.value) == expected
+        market_b = Scope(f"market:{picked_up.market_b}", "Chợ Thái Hòa", (picked_up.market_b,))
+        assert reports.summary(market_b, NOVEMBER).value == 60_000
+
+
+def test_the_markets_manager_sees_the_online_order_in_reports_and_exports(
+    client: FlaskClient, login_as: Callable[..., User], picked_up: World
+) -> None:
+    login_as(user=picked_up.manager_a)
+    page = _report(client)
+    assert "500.000 ₫" in page and "Đơn hàng trực tuyến" in page
+    rows = _csv(client, "/quan-ly/bao-cao/chi-tiet.csv")
+    header, lines = rows[0], rows[1:]
+    online = [line for line in lines if line[header.index("Kênh bán")] == "Trực tuyến"]
+    assert [
+        (line[header.index("Chợ")], line[header.index("Sạp")], line[header.index("Giá trị (đồng)")])
+        for line in online
+    ] == [("Chợ An Phú", "A02", "80000")]
+    assert online[0][header.index("Huyện")] == "Thành phố Tuyên Quang"
 
 
 def test_an_empty_period_reports_zeros_not_errors(app: Flask, sales: World) -> None:

@@ -7,6 +7,8 @@ import pytest
 from flask import Flask
 
 from market.accounts.models import Role, User
+from market.extensions import db
+from market.markets.models import Market, Stall
 from tests import factories
 
 
@@ -35,3 +37,40 @@ def shop(app: Flask, make_user: Callable[..., User]) -> Shop:
         honey = factories.product(a, "Mật ong Hương rừng", price=250_000, stock=5)
         orange = factories.product(b, "Cam sành Hàm Yên", price=45_000, stock=100)
         return Shop(owner_a, owner_b, a.id, b.id, tea.id, honey.id, orange.id)
+
+
+@pytest.fixture
+def stall_of(app: Flask) -> Callable[..., int]:
+    """Give a producer a stall at Chợ Tam Cờ (made once) and return the stall's id."""
+    numbers = iter(range(1, 100))
+
+    def make(producer_id: int, **fields: object) -> int:
+        with app.app_context():
+            market = db.session.scalar(db.select(Market).where(Market.name == "Chợ Tam Cờ"))
+            if market is None:
+                market = Market(
+                    name="Chợ Tam Cờ",
+                    district_code="070",
+                    commune_code="tan-quang",
+                    address="Đường 17 Tháng 8",
+                    market_days="Thứ Bảy và Chủ nhật",
+                )
+                db.session.add(market)
+                db.session.flush()
+            n = next(numbers)
+            stall = Stall(
+                code=f"TC{n:04d}",
+                market_id=market.id,
+                number=f"B{n:02d}",
+                name=f"Sạp {n}",
+                producer_id=producer_id,
+                bank_bin="970436",
+                bank_account=f"0011000{n:06d}",
+                bank_holder="HTX THU NGHIEM",
+                **fields,
+            )
+            db.session.add(stall)
+            db.session.commit()
+            return stall.id
+
+    return make

@@ -67,14 +67,14 @@ def order_request(
     key: str | None = None,
     user_id: int | None = None,
     fees: dict[int, int] | None = None,
+    stall_id: int | None = None,
 ) -> CheckoutRequest:
-    """A checkout request for (product id, quantity, price shown) lines."""
+    """A checkout request for (product id, quantity, price shown) lines; ``stall_id`` is where
+    a stall pickup is collected."""
     return CheckoutRequest(
         idempotency_key=key or f"key-{next(_keys)}",
         lines=tuple(LineRequest(*line) for line in lines),
-        deliveries={
-            p: DeliveryChoice(method, "Chợ Tam Cờ", (fees or {}).get(p)) for p in producers
-        },
+        deliveries={p: DeliveryChoice(method, stall_id, (fees or {}).get(p)) for p in producers},
         contact=Contact("Nguyễn Thị Lan", "0912345678", "lan@example.vn"),
         payment_method=payment,
         address=home_address("074:phu-luu", "Thôn 3"),

@@ -157,7 +157,7 @@ def test_bad_contact_or_payment_is_explained_and_orders_nothing(
         ("home", {"street": ""}, "số nhà"),
         ("home", {"province": "99"}, "Chọn tỉnh"),
         ("home", {"province": "01", "district_text": ""}, "Nhập quận"),
-        ("pickup_stall", {}, "chợ hoặc sạp"),
+        ("pickup_stall", {}, "Chọn cách nhận"),  # producer A sells at no stall
         ("by-drone", {}, "Chọn cách nhận"),
     ],
 )
@@ -190,18 +190,6 @@ def test_an_address_in_another_province_is_typed_as_text(
         order = only_order()
         assert order.address_lines == ["12 Trần Thái Tông", "Dịch Vọng, Cầu Giấy, Hà Nội"]
         assert order.district_code is None
-
-
-def test_pickup_at_a_stall_records_the_stall(app: Flask, client: FlaskClient, shop: Shop) -> None:
-    add_to_cart(client, shop.orange, 1)
-    data = checkout_data(client, {shop.producer_b: "pickup_stall"}, pickup_point_2="Chợ Tam Cờ")
-    data[f"pickup_point_{shop.producer_b}"] = "Chợ Tam Cờ, sạp 12"
-    assert client.post("/dat-hang/", data=data).status_code == 303
-    with app.app_context():
-        part = only_order().parts[0]
-        assert part.delivery_method is DeliveryMethod.PICKUP_STALL
-        assert part.pickup_point == "Chợ Tam Cờ, sạp 12"
-        assert part.delivery_fee == 0
 
 
 def test_card_is_offered_only_when_stripe_is_configured(

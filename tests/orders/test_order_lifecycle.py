@@ -1,6 +1,6 @@
 """Business rules of an order part's life, without HTTP: transitions, stock, money, history."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -53,9 +53,15 @@ def _stock(product_id: int) -> int:
     ],
 )
 def test_a_paid_part_goes_through_fulfilment_to_its_end(
-    ctx: None, shop: Shop, method: DeliveryMethod, steps: list[Action], end: PartStatus
+    ctx: None,
+    shop: Shop,
+    stall_of: Callable[..., int],
+    method: DeliveryMethod,
+    steps: list[Action],
+    end: PartStatus,
 ) -> None:
-    order = _order(shop, method=method)
+    stall = stall_of(shop.producer_a) if method is DeliveryMethod.PICKUP_STALL else None
+    order = _order(shop, method=method, stall_id=stall)
     services.mark_order_paid(order, order.total, "FT123")
     part = order.parts[0]
     for step in steps:

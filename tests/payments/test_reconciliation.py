@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from catalog.storefront import local_today
 from market.accounts.models import Role
 from market.extensions import db
+from market.permissions import PROVINCIAL_CHECK, set_provincial_check
 from payments import reconciliation
 from payments.models import BankNotification, EntryKind, NotificationStatus, PaymentMethod
 from payments.targets import DueState, PayState
@@ -120,6 +121,20 @@ def test_managers_and_admins_see_the_reconciliation(
     page = client.get("/quan-ly/doi-soat").get_data(as_text=True)
     for text in ("CQPART22", "80.000 ₫", "chuyen tien an cuoi", "CQLATE22", "670.000 ₫"):
         assert text in page
+
+
+def test_every_manager_reconciles_unless_a_feature_scopes_managers(
+    app: Flask, client: FlaskClient, login_as
+) -> None:
+    app.extensions.pop(PROVINCIAL_CHECK, None)  # no feature gives managers a narrower scope
+    login_as(Role.MANAGER)
+    assert client.get("/quan-ly/doi-soat").status_code == 200
+    assert 'href="/quan-ly/doi-soat"' in client.get("/").get_data(as_text=True)
+    set_provincial_check(app, lambda user: False)  # say, every manager runs one market
+    assert client.get("/quan-ly/doi-soat").status_code == 403
+    assert 'href="/quan-ly/doi-soat"' not in client.get("/").get_data(as_text=True)
+    login_as(Role.ADMIN)
+    assert client.get("/quan-ly/doi-soat").status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -14,11 +14,11 @@ from catalog.models import GrowingArea, OcopRecognition, Producer, ProducerStatu
 from catalog.storefront import local_today
 from market.extensions import db
 from market.markets import approvals
-from market.markets.access import provincial_required
 from market.markets.approvals import Decision
 from market.markets.errors import MarketError
 from market.markets.forms import DecisionForm
 from market.markets.labels import template_labels
+from market.permissions import provincial_manager_required
 from market.urls import safe_next_url
 
 bp = Blueprint("approvals", __name__, url_prefix="/quan-ly/duyet")
@@ -28,7 +28,7 @@ STATUS_FILTERS = {s.value: s for s in ProducerStatus}
 
 
 @bp.get("")
-@provincial_required
+@provincial_manager_required
 def queues() -> ResponseReturnValue:
     """The three queues, oldest first, and the latest decisions."""
     return render_template(
@@ -44,7 +44,7 @@ def queues() -> ResponseReturnValue:
 
 
 @bp.get("/nha-san-xuat")
-@provincial_required
+@provincial_manager_required
 def producer_search() -> ResponseReturnValue:
     """Find a producer by name, to suspend or reinstate it."""
     query = (request.args.get("q") or "").strip()[:100]
@@ -56,7 +56,7 @@ def producer_search() -> ResponseReturnValue:
 
 
 @bp.get("/nha-san-xuat/<int:producer_id>")
-@provincial_required
+@provincial_manager_required
 def producer(producer_id: int) -> ResponseReturnValue:
     """A producer as the manager reviews it: profile, products, claims, areas, decisions."""
     item = db.get_or_404(Producer, producer_id)
@@ -101,7 +101,7 @@ def _decide(kind: str, object_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/nha-san-xuat/<int:producer_id>")
-@provincial_required
+@provincial_manager_required
 def decide_producer(producer_id: int) -> ResponseReturnValue:
     """Verify, reject, suspend or reinstate a producer."""
     db.get_or_404(Producer, producer_id)
@@ -109,7 +109,7 @@ def decide_producer(producer_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/ocop/<int:recognition_id>")
-@provincial_required
+@provincial_manager_required
 def decide_recognition(recognition_id: int) -> ResponseReturnValue:
     """Approve or reject an OCOP recognition claim."""
     db.get_or_404(OcopRecognition, recognition_id)
@@ -117,7 +117,7 @@ def decide_recognition(recognition_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/vung-trong/<int:area_id>")
-@provincial_required
+@provincial_manager_required
 def decide_area(area_id: int) -> ResponseReturnValue:
     """Approve, reject, suspend, cancel or reinstate a growing-area code."""
     db.get_or_404(GrowingArea, area_id)

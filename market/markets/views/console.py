@@ -17,13 +17,7 @@ from catalog.storefront import local_today
 from catalog.workspace.forms import options
 from market.extensions import db
 from market.markets import approvals, posters, reports, sales, scopes, stalls
-from market.markets.access import (
-    is_provincial,
-    market_or_404,
-    provincial_required,
-    stall_or_404,
-    visible,
-)
+from market.markets.access import market_or_404, stall_or_404, visible
 from market.markets.errors import MarketError
 from market.markets.forms import (
     ManagerForm,
@@ -34,7 +28,7 @@ from market.markets.forms import (
 )
 from market.markets.labels import template_labels
 from market.markets.models import Market, MarketManager, Stall
-from market.permissions import manager_required
+from market.permissions import is_provincial, manager_required, provincial_manager_required
 
 bp = Blueprint("markets", __name__, url_prefix="/quan-ly")
 bp.context_processor(template_labels)
@@ -115,7 +109,7 @@ def _market_data(form: MarketForm) -> stalls.MarketData:
 
 
 @bp.route("/cho/moi", methods=["GET", "POST"])
-@provincial_required
+@provincial_manager_required
 def market_new() -> ResponseReturnValue:
     """Create a market (provincial managers only)."""
     form = MarketForm()
@@ -163,7 +157,7 @@ def market(market_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/cho/<int:market_id>/quan-ly")
-@provincial_required
+@provincial_manager_required
 def manager_add(market_id: int) -> ResponseReturnValue:
     """Assign a manager to the market."""
     item = market_or_404(market_id)
@@ -181,7 +175,7 @@ def manager_add(market_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/cho/<int:market_id>/quan-ly/xoa")
-@provincial_required
+@provincial_manager_required
 def manager_remove(market_id: int) -> ResponseReturnValue:
     """Take a manager off the market."""
     item = market_or_404(market_id)
