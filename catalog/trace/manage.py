@@ -1,4 +1,4 @@
-"""Market managers look a lot up, see who bought it, and recall it."""
+"""Provincial managers find a lot, see who bought it and recall it; other managers get 403."""
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -12,7 +12,7 @@ from catalog.trace import buyers, chain, links, services
 from catalog.trace.forms import BIZ_STEPS, EVENT_TYPES, RecallForm
 from catalog.trace.models import LotRecall
 from market.extensions import db
-from market.permissions import manager_required
+from market.permissions import provincial_manager_required
 
 bp = Blueprint("trace_manage", __name__, url_prefix="/quan-ly/truy-xuat")
 
@@ -20,7 +20,7 @@ RECENT_RECALLS = 50
 
 
 @bp.get("/")
-@manager_required
+@provincial_manager_required
 def index() -> ResponseReturnValue:
     """Find a lot by its code, and the latest recalls."""
     code = (request.args.get("code") or "").strip()
@@ -39,7 +39,7 @@ def index() -> ResponseReturnValue:
 
 
 @bp.get("/lo/<code>")
-@manager_required
+@provincial_manager_required
 def lot(code: str) -> ResponseReturnValue:
     """A lot as the market board sees it: chain, buyers, and the recall form."""
     item = chain.find_lot(code)
@@ -61,7 +61,7 @@ def lot(code: str) -> ResponseReturnValue:
 
 
 @bp.post("/lo/<code>/thu-hoi")
-@manager_required
+@provincial_manager_required
 def recall(code: str) -> ResponseReturnValue:
     """Recall a lot on the market board's authority."""
     item = chain.find_lot(code)

@@ -292,10 +292,12 @@ def test_the_header_links_the_console_and_the_stall_to_those_who_have_them(
 
 
 @pytest.mark.parametrize(("who", "shown"), [("manager_a", False), ("provincial", True)])
-def test_only_provincial_managers_see_the_reconciliation_links(
+def test_only_provincial_managers_see_the_reconciliation_and_traceability_links(
     client: FlaskClient, login_as: Callable[..., User], world: World, who: str, shown: bool
 ) -> None:
     login_as(user=getattr(world, who))
     for url in ("/", "/quan-ly", "/quan-ly/bao-cao"):  # the header, the console's menu
         page = client.get(url).get_data(as_text=True)
         assert ('href="/quan-ly/doi-soat"' in page) is shown, url
+        if url != "/":
+            assert ('href="/quan-ly/truy-xuat/"' in page) is shown, url

@@ -8,10 +8,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from catalog.models import HelperGrant
-from catalog.trace.models import LotEvent
+from catalog.trace.models import LotEvent, LotRecall
 from market.accounts.models import Role, User
 from market.dbtypes import utcnow
 from market.extensions import db
+from market.markets.models import Market, MarketManager
 from tests.trace.conftest import World
 
 # Every workspace route, as (method, path under /ban-hang/<producer>/lo).
@@ -144,8 +145,26 @@ def test_manager_pages_are_refused_to_everyone_else(
 
 
 @pytest.mark.parametrize(("method", "path"), MANAGER_PAGES)
+def test_a_market_only_manager_may_not_see_buyers_or_recall(
+    app: Flask, client: FlaskClient, world: World, login_as, method: str, path: str
+):
+    manager = login_as(Role.MANAGER)
+    with app.app_context():
+        market = Market(name="Chợ An Phú", district_code="070", commune_code="tan-quang")
+        db.session.add(market)
+        db.session.flush()
+        db.session.add(MarketManager(market_id=market.id, user_id=manager.id))
+        db.session.commit()
+    data = {"reason": "Dư lượng thuốc bảo vệ thực vật", "confirm": "y"}
+    response = client.open(path.format(lot=world.lot_code), method=method, data=data)
+    assert response.status_code == 403
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(LotRecall)) == 0
+
+
+@pytest.mark.parametrize(("method", "path"), MANAGER_PAGES)
 @pytest.mark.parametrize("role", [Role.MANAGER, Role.ADMIN])
-def test_managers_and_admins_may_use_the_manager_pages(
+def test_provincial_managers_and_admins_may_use_the_manager_pages(
     client: FlaskClient, world: World, login_as, method: str, path: str, role: Role
 ):
     login_as(role)
