@@ -276,3 +276,11 @@ def test_signup_honours_a_safe_next_and_ignores_an_unsafe_one(
         "/tai-khoan/dang-ky?next=/san-pham", data={**form, "login": "b@example.vn"}
     )
     assert response.headers["Location"] == "/san-pham"
+
+
+def test_the_remember_me_checkbox_points_at_no_error_until_there_is_one(
+    client: FlaskClient,
+) -> None:
+    page = client.get("/tai-khoan/dang-nhap").get_data(as_text=True)
+    assert 'name="remember"' in page
+    assert 'aria-describedby="None"' not in page and "aria-invalid" not in page
