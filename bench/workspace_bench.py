@@ -104,38 +104,39 @@ def main() -> None:
                 "WTF_CSRF_ENABLED": False,
                 "RATELIMIT_ENABLED": False,
                 "MAIL_BACKEND": "memory",
+                "SEARCH_SYNC_INTERVAL": 0,  # no sync thread writing into the folder at cleanup
             }
         )
+        # Each step in its own app context and the HTTP request outside any: a request inside a
+        # context the bench holds would share its ``g`` (the signed-in user) across runs.
         with app.app_context():
             db.drop_all()
             db.create_all()
             sync_categories()
-            data = _csv(args.rows)
-            import_times, edit_times = [], []
-            for run in range(args.repeat):
+        data = _csv(args.rows)
+        import_times, edit_times = [], []
+        for run in range(args.repeat):
+            with app.app_context():
                 producer_id, owner_id = _producer(run)
                 import_times.append(_import(producer_id, owner_id, data))
                 form = _quick_edit_form(producer_id, edits)
-                client = app.test_client()
-                with client.session_transaction() as session:
-                    session["_user_id"] = str(owner_id)
-                    session["_fresh"] = True
-                start = time.perf_counter()
-                response = client.post(
-                    f"/ban-hang/{producer_id}/gia-va-kho?per_page=1000", data=form
-                )
-                edit_times.append(time.perf_counter() - start)
+            client = app.test_client()
+            with client.session_transaction() as session:
+                session["_user_id"] = str(owner_id)
+                session["_fresh"] = True
+            start = time.perf_counter()
+            response = client.post(f"/ban-hang/{producer_id}/gia-va-kho?per_page=1000", data=form)
+            edit_times.append(time.perf_counter() - start)
+            with app.app_context():
                 saved = db.session.scalar(
                     sa.select(sa.func.count(AuditEntry.id)).where(
                         AuditEntry.producer_id == producer_id,
                         AuditEntry.action == "product.quick_edit",
                     )
                 )
-                if response.status_code != 302 or saved != len(form["id"]):
-                    raise SystemExit(
-                        f"Quick edit failed: HTTP {response.status_code}, {saved} saved"
-                    )
-                db.session.remove()
+            if response.status_code != 302 or saved != len(form["id"]):
+                raise SystemExit(f"Quick edit failed: HTTP {response.status_code}, {saved} saved")
+        with app.app_context():
             dialect = db.engine.dialect.name
             if dialect != "sqlite":  # the SQLite file goes with the temporary folder
                 db.drop_all()
