@@ -36,7 +36,7 @@ from flask_babel import gettext as _
 from market.dbtypes import utcnow
 from market.extensions import db
 from market.i18n import format_vnd
-from orders import notifications
+from orders import notifications, traceability
 from orders.errors import AmountMismatch, InvalidTransition
 from orders.lifecycle import PRODUCER_ROLES, Action, check
 from orders.models import (
@@ -291,6 +291,9 @@ def _cancel_parts(order: Order, parts: list[OrderPart], actor: Actor, reason: st
         for part in sorted(parts, key=lambda p: p.id):
             _cancel(part, actor, reason)
         release_stock(parts, reason=f"cancelled by {actor.role}", actor=actor)
+        traceability.withdraw_shipment_lots(
+            [p for p in parts if was[p.id] == PartStatus.READY_FOR_PICKUP]
+        )
         parts_cancelled(order)
         outbox.extend(notifications.parts_cancelled(order, parts))
         if actor.role is ActorRole.SHOPPER:

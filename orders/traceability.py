@@ -26,6 +26,7 @@ from catalog.trace.services import (
     available_lots,
     choose_lots_for_shipment,
     record_sale_event,
+    withdraw_sale_events,
 )
 from market.extensions import db
 from orders.errors import InvalidTransition
@@ -59,6 +60,14 @@ def record_shipment_lots(
             recorded += 1
     logger.info("Part %s shipped from %s lot allocation(s)", part.reference, recorded)
     return recorded
+
+
+def withdraw_shipment_lots(parts: list[OrderPart]) -> int:
+    """Take back the sale events of parts cancelled while ready for pickup (never handed over)."""
+    withdrawn = sum(withdraw_sale_events(part.reference) for part in parts)
+    if withdrawn:
+        logger.info("Withdrew %s lot sale event(s) of %s", withdrawn, [p.reference for p in parts])
+    return withdrawn
 
 
 def shipped_lots(parts: list[OrderPart]) -> LotsByLine:

@@ -188,6 +188,20 @@ def record_sale_event(
     return event
 
 
+def withdraw_sale_events(order_reference: str) -> int:
+    """Remove the sale events of an order part whose goods never left (an unclaimed pickup).
+
+    Joins the caller's transaction. The lot gets its quantity back, its page stops showing the
+    sale, and a later recall does not write to a shopper who never had the goods.
+    """
+    result = db.session.execute(
+        sa.delete(LotEvent).where(
+            LotEvent.type == EventType.SELLING, LotEvent.reference == order_reference[:60]
+        )
+    )
+    return result.rowcount or 0
+
+
 def choose_lots_for_shipment(
     product_id: int, quantity: Decimal | int, first_lot_id: int | None = None
 ) -> list[Allocation]:

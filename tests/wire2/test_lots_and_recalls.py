@@ -132,6 +132,23 @@ def test_a_lot_that_cannot_ship_the_line_is_refused_and_nothing_changes(
         assert _sales(app) == []
 
 
+def test_a_pickup_cancelled_before_it_is_handed_over_gives_its_lots_back(
+    app: Flask, farm: Farm, signed_in: Callable, buy: Callable
+) -> None:
+    _order, part_id, owner, _shopper = _ship(app, farm, signed_in, buy, 4)
+    assert [code for code, _n, _ref in _sales(app)] == ["L-OLD", "L-MID"]
+    response = owner.post(
+        f"/ban-hang/{farm.producer_id}/don-hang/{part_id}/huy",
+        data={"reason": "Khách không đến nhận hàng sau 3 ngày"},
+    )
+    assert response.status_code == 303
+    assert _status(app, part_id) is PartStatus.CANCELLED
+    assert _sales(app) == []
+
+    again, *_rest = _ship(app, farm, signed_in, buy, 2)  # L-OLD's 2 kg are there to sell again
+    assert _sales(app) == [("L-OLD", 2, f"{again.code}-1")]
+
+
 def test_a_shipped_home_delivery_records_its_sale_once(
     app: Flask, farm: Farm, signed_in: Callable, buy: Callable
 ) -> None:
