@@ -82,20 +82,76 @@ ACTIONS = {
 }
 
 
+# The fields a change-log entry shows before and after, named for the producer.
+FIELDS = {
+    "sku": _l("SKU"),
+    "name": _l("Name"),
+    "category_id": _l("Category"),
+    "unit": _l("Unit"),
+    "price": _l("Price"),
+    "stock": _l("Stock"),
+    "low_stock_threshold": _l("Low-stock alert at"),
+    "description": _l("Description"),
+    "certifications": _l("Certifications"),
+    "certification": _l("Certification"),
+    "growing_area_id": _l("Growing area"),
+    "gtin": _l("GTIN barcode"),
+    "status": _l("Status"),
+    "review_status": _l("Review"),
+    "kind": _l("Kind"),
+    "district_code": _l("District"),
+    "commune_code": _l("Commune"),
+    "address": _l("Address"),
+    "phone": _l("Phone"),
+    "story": _l("Story"),
+    "photo": _l("Photo"),
+    "photos": _l("Photos"),
+    "bank_bin": _l("Bank"),
+    "bank_account": _l("Account number"),
+    "bank_holder": _l("Account holder"),
+    "code": _l("Code"),
+    "crop": _l("Crop"),
+    "variety": _l("Variety"),
+    "area_ha": _l("Area (ha)"),
+    "households": _l("Households"),
+    "latitude": _l("Latitude"),
+    "longitude": _l("Longitude"),
+    "target_market": _l("Target market"),
+    "issuing_body": _l("Issued by"),
+    "stars": _l("OCOP stars"),
+    "decision_number": _l("Decision number"),
+    "decision_date": _l("Decision date"),
+    "login": _l("Email or phone"),
+    "role": _l("Role"),
+    "helper": _l("Helper"),
+    "staff": _l("Staff"),
+    "reason": _l("Reason"),
+    "note": _l("Note"),
+}
+
 LOG_ACTIONS_KEY = "workspace.log_actions"
+LOG_FIELDS_KEY = "workspace.log_fields"
 
 
-def add_log_actions(app: Flask, labels: Mapping[str, object]) -> None:
-    """Name actions another package records in producers' change logs (action → label)."""
-    clash = set(labels) & set(ACTIONS)
+def add_log_actions(
+    app: Flask, labels: Mapping[str, object], fields: Mapping[str, object] | None = None
+) -> None:
+    """Name actions (and fields) another package records in producers' change logs."""
+    clash = set(labels) & set(ACTIONS) | set(fields or {}) & set(FIELDS)
     if clash:
-        raise ValueError(f"Change-log actions named twice: {sorted(clash)}")
+        raise ValueError(f"Change-log actions or fields named twice: {sorted(clash)}")
     app.extensions.setdefault(LOG_ACTIONS_KEY, {}).update(labels)
+    app.extensions.setdefault(LOG_FIELDS_KEY, {}).update(fields or {})
 
 
 def action_labels() -> dict[str, object]:
     """Every change-log action's label: the workspace's own and those other packages added."""
     return {**ACTIONS, **current_app.extensions.get(LOG_ACTIONS_KEY, {})}
+
+
+def field_labels() -> dict[str, object]:
+    """Every change-log field's label: the workspace's own and those other packages added."""
+    return {**FIELDS, **current_app.extensions.get(LOG_FIELDS_KEY, {})}
 
 
 def template_labels() -> dict:
@@ -109,5 +165,6 @@ def template_labels() -> dict:
         "area_status_labels": AREA_STATUS,
         "access_labels": ACCESS,
         "action_labels": action_labels(),
+        "field_labels": field_labels(),
         "reason_labels": REASON_LABELS,
     }

@@ -20,7 +20,7 @@ def register(app: Flask) -> None:
     from catalog.workspace.labels import add_log_actions
     from market.demo import register_step
     from market.markets import access, demo
-    from market.markets.labels import LOG_ACTIONS
+    from market.markets.labels import LOG_ACTIONS, LOG_FIELDS
     from market.markets.pickup import MarketStalls
     from market.markets.sales import TARGET_KIND
     from market.markets.target import StallSaleTarget
@@ -34,6 +34,6 @@ def register(app: Flask) -> None:
     register_target(app, TARGET_KIND, StallSaleTarget(), own_account=True)
     register_stall_directory(app, MarketStalls())
     register_step(app, demo.STEP)
-    add_log_actions(app, LOG_ACTIONS)
+    add_log_actions(app, LOG_ACTIONS, LOG_FIELDS)
     set_provincial_check(app, access.assigned_to_no_market)
     app.jinja_env.globals.update(sells_at_a_stall=access.sells_somewhere)

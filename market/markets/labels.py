@@ -50,6 +50,8 @@ LOG_ACTIONS = {
     "stall.create": _l("Set up a market stall"),
     "stall.update": _l("Changed a market stall"),
 }
+# Fields of a stall as its producer's change log shows them (the others are the workspace's).
+LOG_FIELDS = {"number": _l("Stall number"), "producer_id": _l("Producer")}
 
 
 def template_labels() -> dict:

@@ -256,6 +256,7 @@ def test_the_producer_sees_the_managers_decision_in_its_change_log(
     # The markets' own words for its actions, and who acted: a market manager.
     assert "Đã tạm đình chỉ nhà sản xuất" in page and "Đã lập sạp ở chợ" in page
     assert "producer.suspend" not in page and "stall.create" not in page
+    assert '<th scope="row">Số sạp</th>' in page and "<code>number</code>" not in page
     assert page.count('data-access="manager">người quản lý chợ<') == 2
     assert "Sở Công Thương" in page and "Ban quản lý chợ An Phú" in page
 

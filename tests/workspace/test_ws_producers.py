@@ -357,6 +357,7 @@ def test_the_owner_reads_the_change_log_with_who_acted(
     page = client.get(f"/ban-hang/{shop.producer_id}/nhat-ky").get_data(as_text=True)
     assert shop.helper.name in page
     assert "active" in page and "paused" in page
+    assert '<th scope="row">Trạng thái</th>' in page  # the field by its name, not "status"
 
 
 def test_service_actors_carry_their_access(shop: Shop) -> None:
