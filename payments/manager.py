@@ -56,17 +56,19 @@ def overview() -> ResponseReturnValue:
             form.end.errors.append(_("The end date must not be before the start date."))
             start, end = end, start
     form.start.data, form.end.data = start, end
+    limit = reconciliation.LIST_LIMIT
     return render_template(
         "payments/reconciliation.html",
         form=form,
         days=reconciliation.payments_by_day(start, end),
         own_days=reconciliation.payments_by_day(start, end, own_accounts=True),
-        unmatched=reconciliation.unmatched_credits(),
-        elsewhere=reconciliation.unmatched_credits(own_accounts=True),
-        partial=reconciliation.partial_payments(),
-        overpaid=reconciliation.overpayments(),
-        refunds_due=reconciliation.refunds_due(),
+        unmatched=reconciliation.unmatched_credits(limit),
+        elsewhere=reconciliation.unmatched_credits(limit, own_accounts=True),
+        partial=reconciliation.partial_payments(limit),
+        overpaid=reconciliation.overpayments(limit),
+        refunds_due=reconciliation.refunds_due(limit),
         owed=reconciliation.payouts_owed(),
+        list_limit=limit,
     )
 
 

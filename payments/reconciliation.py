@@ -30,6 +30,8 @@ from payments.models import (
 )
 from payments.payouts import ProducerBalance, producer_balances
 
+# The most rows a reconciliation list shows, oldest (or most urgent) first.
+LIST_LIMIT = 200
 VIETNAM_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh has no daylight saving time
 
 
@@ -146,7 +148,9 @@ def into_collection() -> sa.ColumnElement[bool]:
     )
 
 
-def unmatched_credits(limit: int = 200, own_accounts: bool = False) -> list[BankNotification]:
+def unmatched_credits(
+    limit: int = LIST_LIMIT, own_accounts: bool = False
+) -> list[BankNotification]:
     """Credits into the collection account no code could be matched to, oldest first, waiting
     for a manager; ``own_accounts`` gives those that reached any other account instead."""
     where = sa.not_(into_collection()) if own_accounts else into_collection()
@@ -160,7 +164,7 @@ def unmatched_credits(limit: int = 200, own_accounts: bool = False) -> list[Bank
     )
 
 
-def partial_payments(limit: int = 200) -> list[CodeBalance]:
+def partial_payments(limit: int = LIST_LIMIT) -> list[CodeBalance]:
     """The market's codes paid in part: something applied, less than the amount due."""
     received, flagged, unassigned, _refunded = code_sums()
     applied = applied_amount(received, flagged, unassigned)
@@ -184,7 +188,7 @@ def partial_payments(limit: int = 200) -> list[CodeBalance]:
     return [CodeBalance(code, kind, int(due), int(paid)) for code, kind, due, paid in rows]
 
 
-def overpayments(limit: int = 200) -> list[LedgerEntry]:
+def overpayments(limit: int = LIST_LIMIT) -> list[LedgerEntry]:
     """The market's payments that paid more than was due, newest first."""
     return list(
         db.session.scalars(
@@ -200,7 +204,7 @@ def overpayments(limit: int = 200) -> list[LedgerEntry]:
     )
 
 
-def refunds_due(limit: int = 200) -> list[RefundDue]:
+def refunds_due(limit: int = LIST_LIMIT) -> list[RefundDue]:
     """Flagged money (overpaid, late, unmatched) the market holds, not yet given back, oldest
     first."""
     refund = sa.orm.aliased(LedgerEntry)

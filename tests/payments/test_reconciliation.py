@@ -123,6 +123,18 @@ def test_managers_and_admins_see_the_reconciliation(
         assert text in page
 
 
+def test_a_list_longer_than_the_page_says_so_and_keeps_the_oldest(
+    client: FlaskClient, busy_day: None, login_as, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    post_sepay(client, sepay_body(6, 15_000, "tien gui nham"))
+    monkeypatch.setattr(reconciliation, "LIST_LIMIT", 1)
+    login_as(Role.MANAGER)
+    page = client.get("/quan-ly/doi-soat").get_data(as_text=True)
+    assert "chuyen tien an cuoi" in page and "tien gui nham" not in page
+    assert ">1+</span>" in page
+    assert "Đang hiện 1 mục đầu tiên" in page
+
+
 def test_every_manager_reconciles_unless_a_feature_scopes_managers(
     app: Flask, client: FlaskClient, login_as
 ) -> None:
