@@ -201,22 +201,28 @@ class PostgresBackend:
                 .limit(request.per_page)
             )
         )
-        total = db.session.scalar(
-            sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
-        )
-        facets = None
-        if request.facets:
-            facets = Facets()
-            active = request.active_facets()
-            for name in FACETS:
-                filters = request.without(name) if name in active else request.filters
-                self._count(facets, name, _matched(plan, filters, today, "newest"), today)
+        if not request.facets:
+            total = db.session.scalar(
+                sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+            )
+            return SearchResult(ids=ids, total=total, plan=plan)
+        facets = Facets()
+        active = request.active_facets()
+        # Facets without a filter of their own share the request's matches: one GROUPING SETS
+        # pass counts them all and the total; a facet whose filter is set counts without it.
+        shared = [name for name in FACETS if name not in active]
+        total = self._count(facets, shared, _matched(plan, request.filters, today, "newest"), today)
+        for name in active:
+            self._count(
+                facets, [name], _matched(plan, request.without(name), today, "newest"), today
+            )
         return SearchResult(ids=ids, total=total, plan=plan, facets=facets)
 
-    def _count(self, facets: Facets, name: str, matched: sa.Select, today: date) -> None:
+    def _count(self, facets: Facets, names: list[str], matched: sa.Select, today: date) -> int:
+        """Count ``names`` over ``matched`` into ``facets``; return how many rows matched."""
         rows = matched.order_by(None).with_only_columns(
             Product.id.label("id"),
-            Product.category_id.label("category_id"),
+            Product.category_id.label("group"),
             Producer.district_code.label("district"),
             sa.func.coalesce(listing.current_stars(today), 0).label("stars"),
             _price_bucket().label("price"),
@@ -224,29 +230,33 @@ class PostgresBackend:
             maintain_column_froms=True,
         )
         sub = rows.subquery()
-        if name == "cert":
+        if "cert" in names:
             query = (
                 sa.select(ProductCertification.code, sa.func.count())
                 .join(sub, sub.c.id == ProductCertification.product_id)
                 .group_by(ProductCertification.code)
             )
             facets.cert = {code.value: n for code, n in db.session.execute(query)}
-            return
-        column = sub.c.category_id if name == "group" else sub.c[name]
-        counts = {
-            key: n
-            for key, n in db.session.execute(sa.select(column, sa.func.count()).group_by(column))
-        }
-        if name == "group":
-            roots = _roots()
-            facets.group = {}
-            for category_id, n in counts.items():
-                root = roots[category_id]
-                facets.group[root] = facets.group.get(root, 0) + n
-        elif name == "in_stock":
-            facets.in_stock = {bool(k): v for k, v in counts.items()}
-        else:
-            setattr(facets, name, counts)
+        columns = [sub.c[name] for name in names if name != "cert"]
+        sets = [sa.tuple_(column) for column in columns] + [sa.tuple_()]
+        grouped = db.session.execute(
+            sa.select(
+                *columns,
+                *(sa.func.grouping(column) for column in columns),
+                sa.func.count(),
+            ).group_by(sa.func.grouping_sets(*sets))
+        ).all()
+        total, counts = 0, {column.name: {} for column in columns}
+        for row in grouped:
+            values, rolled, n = row[: len(columns)], row[len(columns) : -1], row[-1]
+            if all(rolled):
+                total = n
+                continue
+            index = rolled.index(0)
+            counts[columns[index].name][values[index]] = n
+        for name, found in counts.items():
+            _store(facets, name, found)
+        return total
 
     def needs_fill(self) -> bool:
         """True while no product has index rows but products exist (say, a switch from Whoosh)."""
@@ -270,6 +280,19 @@ class PostgresBackend:
                 .subquery()
             )
         )
+
+
+def _store(facets: Facets, name: str, counts: dict) -> None:
+    if name == "group":
+        roots = _roots()
+        facets.group = {}
+        for category_id, n in counts.items():
+            root = roots[category_id]
+            facets.group[root] = facets.group.get(root, 0) + n
+    elif name == "in_stock":
+        facets.in_stock = {bool(k): v for k, v in counts.items()}
+    else:
+        setattr(facets, name, counts)
 
 
 def _roots() -> dict[int, int]:
