@@ -1,10 +1,20 @@
 """Alembic environment for Flask-Migrate (Flask-SQLAlchemy 3)."""
 
 import logging
+import sys
 from logging.config import fileConfig
+from pathlib import Path
 
 from alembic import context
 from flask import current_app
+
+# Migrations import their helpers from this folder as ``migrations.<module>``, wherever the
+# command runs from.
+PROJECT = str(Path(__file__).resolve().parent.parent)
+if PROJECT not in sys.path:
+    sys.path.insert(0, PROJECT)
+
+from migrations.sqlite_rebuilds import foreign_keys_back_on  # noqa: E402
 
 config = context.config
 if config.config_file_name:
@@ -41,8 +51,11 @@ def run_migrations_online() -> None:
     conf_args.setdefault("process_revision_directives", skip_empty_autogenerate)
     with target_db.engine.connect() as connection:
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            foreign_keys_back_on(connection)
 
 
 if context.is_offline_mode():

@@ -2,8 +2,10 @@
 
 Orders never imports payments. Payments registers a function here and is called with the order
 inside the very transaction that cancelled its parts (by the shopper, the producer or expiry),
-after the order row was locked, so it can flag money the order holds without a second, racing
-transaction. A listener must not commit.
+after the order row was locked, so it can settle the money the order holds without a second,
+racing transaction: flag it for refund, or, when it now covers the parts left, pay them through
+``orders.services`` inside ``orders.transaction.caller_transaction()``. A listener must not
+commit.
 """
 
 from collections.abc import Callable

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from market.extensions import db
 from payments.codes import Resolved, find_due, lock_code, remember_amount_due
 from payments.idempotency import insert_once
-from payments.ledger import add_entry, outstanding_refund_due, pay_state, status_of
+from payments.ledger import add_entry, code_sums, outstanding_refund_due, pay_state, status_of
 from payments.models import EntryKind, LedgerEntry, Outcome, PaymentMethod
 from payments.targets import DueState, PartDue, PaymentDue, PaymentStatus
 
@@ -109,12 +109,14 @@ def classify(due: PaymentDue, before: PaymentStatus, amount: int) -> tuple[Outco
     return Outcome.OVERPAID, amount - remaining
 
 
-def hold_if_closed(code: str) -> None:
-    """A code that stopped accepting payment before it was paid in full: flag what it holds.
+def settle(code: str) -> None:
+    """The code's target now asks for less, or closed (parts cancelled or expired): settle it.
 
-    Called when a target closes (an order expires or is cancelled part-paid): the money already
-    received is owed back, unless a later payment takes the target back (``credit``). The
-    caller commits.
+    Closed before it was paid in full: the money it holds is flagged for refund, unless a later
+    payment takes it back (``credit``). Still open and what it holds covers what it now asks:
+    the excess is flagged as an overpayment and the parts not yet paid are paid, as if the last
+    payment had just arrived. Still short: it stays partly paid, its new amount due remembered
+    (``lock_code``). The caller commits.
     """
     resolved = find_due(code)
     if resolved is None:
@@ -122,19 +124,80 @@ def hold_if_closed(code: str) -> None:
     lock_code(resolved)
     due = resolved.target.due(code) or resolved.due
     status = status_of(due)
-    if due.state == DueState.OPEN or status.is_paid or status.paid <= 0:
+    if due.state != DueState.OPEN:
+        _hold(code, status)
+    elif status.is_paid:
+        _pay_what_is_covered(resolved, due, status)
+
+
+def _hold(code: str, status: PaymentStatus) -> None:
+    """A code closed before it was paid in full: flag all the money it holds for refund."""
+    if status.is_paid or status.paid <= 0:
         return
     db.session.execute(
         sa.update(LedgerEntry)
-        .where(
-            LedgerEntry.target_code == code,
-            LedgerEntry.kind == EntryKind.PAYMENT,
-            LedgerEntry.refund_due < LedgerEntry.amount,
-        )
+        .where(_not_all_flagged(code))
         .values(refund_due=LedgerEntry.amount)
         .execution_options(synchronize_session=False)
     )
     logger.info("%s closed unpaid: %s đồng held for it flagged for refund", code, status.paid)
+
+
+def _pay_what_is_covered(resolved: Resolved, due: PaymentDue, status: PaymentStatus) -> None:
+    """What an open code holds covers what it asks: flag the excess, pay the unpaid parts."""
+    code = due.code
+    unpaid = [part for part in due.parts if part.ref not in status.parts_paid]
+    excess = _flag_excess(code, due.amount)
+    if not unpaid and not excess:
+        return
+    method = _paying_method(code)
+    for part in unpaid:
+        _earn(code, part, method)
+    resolved.target.payment_changed(code, status_of(due))
+    logger.info("%s covered after its amount due fell: %s đồng flagged", code, excess)
+
+
+def _flag_excess(code: str, amount_due: int) -> int:
+    """Flag what the code's payments hold beyond ``amount_due`` as overpaid, newest payment
+    first (as ``classify`` flags the payment that goes over); returns how much."""
+    received, flagged, _unassigned, _refunded = db.session.execute(
+        sa.select(*code_sums()).where(LedgerEntry.target_code == code)
+    ).one()
+    excess = left = int(received) - int(flagged) - amount_due
+    payments = db.session.scalars(
+        sa.select(LedgerEntry)
+        .where(_not_all_flagged(code))
+        .order_by(LedgerEntry.id.desc())
+        .execution_options(populate_existing=True)
+    )
+    for entry in payments:
+        if left <= 0:
+            break
+        share = min(left, entry.amount - entry.refund_due)
+        entry.refund_due += share
+        entry.outcome = Outcome.OVERPAID
+        left -= share
+    db.session.flush()
+    return excess
+
+
+def _paying_method(code: str) -> PaymentMethod:
+    """How the money that pays the code came: the newest payment that still counts."""
+    return db.session.execute(
+        sa.select(LedgerEntry.method)
+        .where(_not_all_flagged(code))
+        .order_by(LedgerEntry.id.desc())
+        .limit(1)
+    ).scalar_one()
+
+
+def _not_all_flagged(code: str) -> sa.ColumnElement[bool]:
+    """The code's payment lines that still count, at least in part, towards what it asks."""
+    return sa.and_(
+        LedgerEntry.target_code == code,
+        LedgerEntry.kind == EntryKind.PAYMENT,
+        LedgerEntry.refund_due < LedgerEntry.amount,
+    )
 
 
 def _count_again(code: str) -> None:

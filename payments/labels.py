@@ -49,6 +49,11 @@ def reason_label(reason: str) -> str:
 def status_label(status: PaymentStatus) -> str:
     """A code's payment state in words for shoppers, sellers and managers."""
     if status.state == PayState.PAID:
+        if status.refund_due:
+            return _(
+                "Paid: the %(amount)s received beyond what is due will be refunded",
+                amount=format_vnd(status.refund_due),
+            )
         return _("Paid")
     if status.state == PayState.PARTIAL:
         return _(

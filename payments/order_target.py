@@ -5,8 +5,9 @@ locking the code; the order row is locked here too. Orders' use cases run inside
 ``orders.transaction.caller_transaction()``, so they never commit payments' work, and their
 mail (paid, new part to fulfil) leaves only once payments commits. The ledger stays the
 truth: ``payment_changed`` brings the order in line with it (parts paid, refunds recorded).
-Orders tell payments when parts are cancelled or expire (``orders.observers``), so money an
-order holds when it closes unpaid is flagged for refund.
+Orders tell payments when parts are cancelled or expire (``orders.observers``), in the
+cancelling transaction: money an order holds when it closes unpaid is flagged for refund, and
+when what it holds now covers the parts left, they are paid and any excess is flagged.
 """
 
 import logging
@@ -23,7 +24,7 @@ from orders import services
 from orders.errors import AmountMismatch, InvalidTransition, OutOfStock
 from orders.models import CancelKind, Order, OrderPart, PartStatus
 from orders.transaction import caller_transaction
-from payments.crediting import hold_if_closed
+from payments.crediting import settle
 from payments.ledger import COUNTS
 from payments.models import EntryKind, LedgerEntry
 from payments.targets import DueState, PartDue, PaymentDue, PaymentStatus
@@ -87,8 +88,9 @@ def _order_path(order: Order) -> str | None:
 
 
 def order_parts_cancelled(order: Order) -> None:
-    """Parts of the order were cancelled or expired: money it holds unpaid is owed back."""
-    hold_if_closed(order.payment_code)
+    """Parts of the order were cancelled or expired: settle what it now asks against what it
+    holds (all owed back if it closed unpaid; the rest paid and any excess flagged if covered)."""
+    settle(order.payment_code)
 
 
 class OrderTarget:

@@ -8,6 +8,8 @@ Create Date: 2026-11-26 09:00:00.000000
 from alembic import op
 import sqlalchemy as sa
 
+from migrations.sqlite_rebuilds import foreign_keys_off
+
 
 # revision identifiers, used by Alembic.
 revision = '0008'
@@ -21,9 +23,8 @@ REPORTING = ['paid_at', 'status', 'order_id', 'producer_id', 'items_total']
 
 def upgrade():
     if op.get_bind().dialect.name == 'sqlite':
-        # SQLite adds a column with its reference in place. Batch mode would copy the table and
-        # drop the old one, and with foreign keys on, dropping order_parts deletes every order
-        # line and part event (ON DELETE CASCADE).
+        # SQLite adds a column with its reference in place: batch mode would rebuild order_parts
+        # (see migrations/sqlite_rebuilds.py).
         op.execute(
             f'ALTER TABLE order_parts ADD COLUMN pickup_stall_id INTEGER '
             f'CONSTRAINT {FK} REFERENCES stalls (id)'
@@ -38,14 +39,10 @@ def upgrade():
 
 
 def downgrade():
-    if op.get_bind().dialect.name == 'sqlite':
-        # SQLite cannot drop a column that holds a reference: the table is copied (batch mode).
-        # Foreign keys go off first (this migration's transaction has not begun yet), or
-        # dropping the old order_parts would delete its lines and events; they stay off on
-        # this connection, which the migration command closes.
-        op.execute('PRAGMA foreign_keys=OFF')
+    # SQLite cannot drop a column that holds a reference: order_parts is rebuilt (batch mode),
+    # keeping its lines and events.
     op.drop_index('ix_order_parts_reporting', table_name='order_parts')
-    with op.batch_alter_table('order_parts', schema=None) as batch_op:
+    with foreign_keys_off(), op.batch_alter_table('order_parts', schema=None) as batch_op:
         if op.get_bind().dialect.name != 'sqlite':
             batch_op.drop_constraint(FK, type_='foreignkey')
         batch_op.drop_column('pickup_stall_id')
