@@ -5,6 +5,7 @@ in the PDF fits in the PNG. Noto Sans covers every Vietnamese letter and tone ma
 """
 
 import unicodedata
+from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -63,3 +64,27 @@ def wrap(text: str, bold: bool, points: float, width_mm: float, max_lines: int) 
             last = last[:-1].rstrip()
         lines[-1] = f"{last}…"
     return lines
+
+
+def dark_runs(
+    matrix: Sequence[Sequence[bool]], left: float, top: float, module: float, quiet_zone: int
+) -> Iterator[tuple[float, float, float]]:
+    """A QR code's horizontal runs of dark modules as (x, y, length) in mm, row by row.
+
+    ``left``/``top`` place the code's outer corner (its quiet zone included) and ``module`` is
+    one module's side: fewer, larger rectangles than one per module, so output stays small.
+    """
+    for row, cells in enumerate(matrix):
+        col = 0
+        while col < len(cells):
+            if not cells[col]:
+                col += 1
+                continue
+            start = col
+            while col < len(cells) and cells[col]:
+                col += 1
+            yield (
+                left + (start + quiet_zone) * module,
+                top + (row + quiet_zone) * module,
+                (col - start) * module,
+            )

@@ -20,6 +20,7 @@ from reportlab.pdfgen import canvas
 
 from catalog.models import Lot
 from catalog.trace import links
+from market import printing
 from market.printing import PDF_FONTS, POINT_MM, nfc, pil_font, register_pdf_fonts, wrap
 
 QUIET_ZONE = 4  # modules of white around the code, as ISO/IEC 18004 asks
@@ -94,20 +95,7 @@ class LabelLayout:
 
     def dark_runs(self) -> Iterator[tuple[float, float, float]]:
         """Horizontal runs of dark modules as (x, y, length) in mm, for compact drawing."""
-        for row, cells in enumerate(self.matrix):
-            col = 0
-            while col < len(cells):
-                if not cells[col]:
-                    col += 1
-                    continue
-                start = col
-                while col < len(cells) and cells[col]:
-                    col += 1
-                yield (
-                    self.qr_x + (start + QUIET_ZONE) * self.module,
-                    self.qr_y + (row + QUIET_ZONE) * self.module,
-                    (col - start) * self.module,
-                )
+        return printing.dark_runs(self.matrix, self.qr_x, self.qr_y, self.module, QUIET_ZONE)
 
 
 def label_content(lot: Lot, made_by_processing: bool = False) -> LabelContent:

@@ -18,7 +18,7 @@ from reportlab.lib.pagesizes import A4, A5
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
-from market import banks
+from market import banks, printing
 from market.markets.models import Stall
 from market.markets.stalls import check_code, public_url, static_payload
 from market.printing import PDF_FONTS, POINT_MM, nfc, pil_font, register_pdf_fonts, wrap
@@ -136,28 +136,6 @@ def layout(stall: Stall, size: PageSize) -> Poster:
     return Poster(size.width, size.height, qr_x, qr_y, module, matrix, tuple(lines), title, frame)
 
 
-def dark_runs(poster: Poster) -> list[tuple[float, float, float]]:
-    """Horizontal runs of dark modules as (x, y, length) in mm: fewer, larger rectangles."""
-    runs = []
-    for row, cells in enumerate(poster.matrix):
-        col = 0
-        while col < len(cells):
-            if not cells[col]:
-                col += 1
-                continue
-            start = col
-            while col < len(cells) and cells[col]:
-                col += 1
-            runs.append(
-                (
-                    poster.qr_x + (start + BORDER) * poster.module,
-                    poster.qr_y + (row + BORDER) * poster.module,
-                    (col - start) * poster.module,
-                )
-            )
-    return runs
-
-
 def poster_pdf(stall: Stall, size_key: str) -> bytes:
     """The stall's poster as a one-page PDF (``a4`` or ``a5``), the same bytes every time."""
     size = SIZES[size_key]
@@ -178,7 +156,9 @@ def poster_pdf(stall: Stall, size_key: str) -> bytes:
     )
     pdf.setFillGray(0)
     path = pdf.beginPath()
-    for x, y, length in dark_runs(poster):
+    for x, y, length in printing.dark_runs(
+        poster.matrix, poster.qr_x, poster.qr_y, poster.module, BORDER
+    ):
         path.rect(x * mm, top - (y + poster.module) * mm, length * mm, poster.module * mm)
     pdf.drawPath(path, stroke=0, fill=1)
     for line in poster.lines:
