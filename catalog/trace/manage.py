@@ -5,12 +5,12 @@ import sqlalchemy.orm as so
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from catalog.storefront import local_today
-from catalog.trace import buyers, chain, links, services
+from catalog.trace import buyers, chain, links
 from catalog.trace.forms import BIZ_STEPS, EVENT_TYPES, RecallForm
 from catalog.trace.models import LotRecall
+from catalog.trace.recalling import submit_recall
 from market.extensions import db
 from market.permissions import provincial_manager_required
 
@@ -67,23 +67,5 @@ def recall(code: str) -> ResponseReturnValue:
     item = chain.find_lot(code)
     if item is None:
         abort(404)
-    form = RecallForm()
-    if form.validate_on_submit():
-        try:
-            done = services.recall_lot(item, form.reason.data, current_user, by_manager=True)
-        except services.TraceError as error:
-            flash(str(error), "error")
-        else:
-            flash(
-                _(
-                    "Lot %(code)s is recalled. %(n)s buyer(s) were emailed.",
-                    code=item.code,
-                    n=done.buyers_emailed,
-                ),
-                "success",
-            )
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
+    submit_recall(item, by_manager=True)
     return redirect(url_for(".lot", code=item.code))

@@ -31,6 +31,7 @@ from catalog.trace.forms import (
 )
 from catalog.trace.lineage import recalled_or_downstream
 from catalog.trace.models import BizStep, EventType, LotEvent
+from catalog.trace.recalling import submit_recall
 from market.dbtypes import utcnow
 from market.extensions import db
 
@@ -213,25 +214,7 @@ def recall(producer_id: int, code: str) -> ResponseReturnValue:
     """Recall the lot (owner or staff): its page says so at once and buyers are emailed."""
     require_producer_access(producer_id, *RECALLERS)
     item = _own_lot(producer_id, code)
-    form = RecallForm()
-    if form.validate_on_submit():
-        try:
-            done = services.recall_lot(item, form.reason.data, current_user)
-        except services.TraceError as error:
-            flash(str(error), "error")
-        else:
-            flash(
-                _(
-                    "Lot %(code)s is recalled. %(n)s buyer(s) were emailed.",
-                    code=item.code,
-                    n=done.buyers_emailed,
-                ),
-                "success",
-            )
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
+    submit_recall(item)
     return redirect(url_for(".lot", producer_id=producer_id, code=item.code))
 
 
