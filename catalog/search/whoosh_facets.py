@@ -90,9 +90,10 @@ def _segment_masks(reader: object) -> SegmentMasks:
                 value = term.decode("utf-8")
                 terms[value] = to_mask(reader.postings(name, value).all_ids(), size)
         values[name] = terms
-    column = reader.column_reader("price") if reader.has_column("price") else [0] * size
-    ordered = sorted(range(size), key=column.__getitem__)
-    masks = SegmentMasks(values, [column[docnum] for docnum in ordered], ordered)
+    column = reader.column_reader("price") if reader.has_column("price") else None
+    prices = [column[docnum] for docnum in range(size)] if column is not None else [0] * size
+    ordered = sorted(range(size), key=prices.__getitem__)
+    masks = SegmentMasks(values, [prices[docnum] for docnum in ordered], ordered)
     with _segment_lock:
         _segment_cache[key] = masks
     return masks
