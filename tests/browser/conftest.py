@@ -122,6 +122,10 @@ def new_page(
 
     yield open_page
     for context in contexts:
+        # Let requests still in flight (a lazy photo) finish first: a context closed mid-response
+        # leaves the live server's open file to the garbage collector, a ResourceWarning later.
+        for page in context.pages:
+            page.wait_for_load_state("networkidle")
         context.close()
 
 
