@@ -4,13 +4,17 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app market
 export FLASK_APP := market
+# The app's default is production (a server never runs with a published key by accident); these
+# targets are a developer's, so they ask for development: fallback key, demo account, the demo.
+export CHOQUE_ENV ?= development
 
 .PHONY: install translations migrate demo run test test-fast lint format bench chromium clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	@echo "Installing the dependencies into $(VENV) (a minute or two the first time)..."
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --progress-bar on -e '.[dev]'  # lists each package: no long silence
 	touch $@
 
 install: $(VENV)/.installed
@@ -24,8 +28,11 @@ migrate: translations
 demo: migrate
 	$(FLASK) demo load
 
-## Create the virtualenv, install, migrate, load the demo and serve on http://127.0.0.1:5000
+## Create the virtualenv, install, migrate, load the demo, then serve on http://127.0.0.1:5000
+## with the background worker beside it; Ctrl-C stops both.
 run: demo
+	@$(FLASK) worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 ## Debian's Chromium for the browser tests (never a downloaded browser build)

@@ -5,8 +5,15 @@
 Loads a fresh database (SQLite in a temporary folder by default, or a throwaway schema on the
 PostgreSQL database given), serves it with gunicorn (2 sync workers, production settings), drives
 each page from a separate load-generator process and prints requests/s and p50/p95 latency beside
-a trivial Flask route served by the same workers in the same run. Target: the filtered catalog
-page's p95 under 100 ms at 10,000 products.
+a trivial Flask route served by the same workers in the same run. Target (issue #15): the
+filtered catalog page's p95 at most 20 ms and at most 10 times the trivial route's, at 10,000
+products.
+
+Anonymous pages are cached whole for ``PAGE_CACHE_SECONDS``; the filtered page is measured as
+visitors meet it (the same URL again and again: served from the cache after the first request)
+and uncached (every request a URL not asked before, the same products: what rendering costs).
+No background worker runs beside the server, so nothing fills the search index from all 10,000
+products while the pages are being measured (no catalog page reads the index).
 """
 
 import argparse
@@ -32,23 +39,27 @@ from catalog.models import Category, Product
 from market import places
 from market.extensions import db
 
-TARGET_P95_MS = 100.0
+TARGET_P95_MS = 20.0
+TARGET_RATIO = 10.0
 CATALOG = "filtered catalog page"
+UNCACHED = "filtered page, uncached"
 TRIVIAL = "trivial Flask route"
 
 
-def pages_to_measure(product_sample: int = 200) -> list[tuple[str, list[str]]]:
-    """The URLs of each measured page; product pages rotate over many public products."""
+def pages_to_measure(product_sample: int = 200, unique: int = 0) -> list[tuple[str, list[str]]]:
+    """The URLs of each measured page; product pages rotate over many public products, and
+    the uncached filtered page over ``unique`` URLs (a price floor below every price)."""
     food = db.session.scalar(sa.select(Category.slug).where(Category.code == "I"))
-    district = places.district("074")
-    assert food is not None and district is not None
+    area = places.area("ham-yen")
+    assert food is not None and area is not None
     slugs = db.session.scalars(
         public_products().with_only_columns(Product.slug).order_by(Product.id).limit(product_sample)
     ).all()
-    filtered = f"/san-pham?group={food}&district={district.slug}&min_stars=3&sort=price_asc"
+    filtered = f"/san-pham?group={food}&area={area.slug}&min_stars=3&sort=price_asc"
     return [
         ("home page", ["/"]),
         (CATALOG, [filtered]),
+        (UNCACHED, [f"{filtered}&price_min={n}" for n in range(1, unique + 1)]),
         ("product page", [f"/san-pham/{slug}" for slug in slugs]),
         (TRIVIAL, [TRIVIAL_PATH]),
     ]
@@ -73,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
             upgrade()
             counts = load_catalog(args.products)
             refresh_statistics()
-            pages = pages_to_measure()
+            pages = pages_to_measure(unique=args.requests)
             db.engine.dispose()
         print(
             "loaded "
@@ -85,20 +96,36 @@ def main(argv: list[str] | None = None) -> int:
             f"gunicorn: {args.workers} workers; load: {args.requests} requests per page, "
             f"{args.concurrency} connections, from a separate process"
         )
-        with gunicorn(server_environment(database), workers=args.workers) as port:
+        environment = server_environment(database)
+        with gunicorn(environment, workers=args.workers) as port:
             rows = [
-                (label, measure(port, paths, args.requests, args.concurrency, args.max_seconds))
+                (
+                    label,
+                    measure(
+                        port,
+                        paths,
+                        args.requests,
+                        args.concurrency,
+                        args.max_seconds,
+                        warmup=0 if label == UNCACHED else 20,  # every URL once, none warmed
+                    ),
+                )
                 for label, paths in pages
             ]
         print_report(rows, baseline=TRIVIAL)
         print(f"machine after: {machine_note()}")
 
-    catalog_p95 = dict(rows)[CATALOG].p95_ms
-    verdict = "met" if catalog_p95 < TARGET_P95_MS else "MISSED"
-    print(
-        f"target {verdict}: {CATALOG} p95 {catalog_p95:.1f} ms "
-        f"(target < {TARGET_P95_MS:.0f} ms at 10,000 products; this run: {args.products:,})"
-    )
+    found = dict(rows)
+    trivial_p95 = found[TRIVIAL].p95_ms
+    for label in (CATALOG, UNCACHED):
+        p95 = found[label].p95_ms
+        ratio = p95 / trivial_p95 if trivial_p95 else float("inf")
+        verdict = "met" if p95 <= TARGET_P95_MS and ratio <= TARGET_RATIO else "MISSED"
+        print(
+            f"target {verdict}: {label} p95 {p95:.1f} ms, {ratio:.1f}× the trivial route "
+            f"(target ≤ {TARGET_P95_MS:.0f} ms and ≤ {TARGET_RATIO:.0f}× at 10,000 products; "
+            f"this run: {args.products:,})"
+        )
     return 0
 
 

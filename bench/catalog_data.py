@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from catalog.categories import slugify, sync_categories
+from catalog.categories import sync_categories
 from catalog.models import (
     AreaStatus,
     Category,
@@ -31,8 +31,10 @@ from catalog.models import (
     ProductStatus,
     ReviewStatus,
 )
+from catalog.ocop import refresh_stars
 from market import places
 from market.extensions import db
+from market.text import slugify
 
 
 @dataclass(frozen=True)
@@ -102,23 +104,24 @@ def load_catalog(products: int = 10_000, seed: int = 2025) -> dict[str, int]:
     leaf_ids = dict(db.session.execute(sa.select(Category.code, Category.id)).all())
     now = datetime.now().replace(microsecond=0)
     today = date.today()
-    communes = [(d, c) for d in places.districts() for c in d.communes]
+    communes = [(places.default_area(c.code), c) for c in places.communes(places.HOME_PROVINCE)]
+    province = places.home_province().name
 
     producer_rows, trades = [], []
     for n in range(max(1, products // 30)):
-        district, commune = rng.choice(communes)
+        area, commune = rng.choice(communes)
         trade = rng.choice(KINDS)
         kind = rng.choices(list(ProducerKind), weights=(5, 2, 4, 1))[0]
-        name = _producer_name(rng, kind, trade.name, commune.name)
+        name = _producer_name(rng, kind, trade.name, commune.short_name)
         status = rng.choices(list(ProducerStatus), weights=(3, 94, 3))[0]
         producer_rows.append(
             {
                 "slug": f"{slugify(name)[:100]}-{n}",
                 "name": name,
                 "kind": kind,
-                "district_code": district.code,
                 "commune_code": commune.code,
-                "address": f"Thôn {rng.randint(1, 12)}, {commune.name}, {district.name}",
+                "area_slug": area.slug if area else None,
+                "address": f"Thôn {rng.randint(1, 12)}, {commune.name}, {province}",
                 "phone": f"09{rng.randint(10_000_000, 99_999_999)}",
                 "bank_bin": "970405",
                 "bank_account": f"{rng.randint(10**12, 10**13 - 1)}",
@@ -140,13 +143,13 @@ def load_catalog(products: int = 10_000, seed: int = 2025) -> dict[str, int]:
             area_rows.append(
                 {
                     "producer_id": producer_id,
-                    "code": f"VN-TQ-{row['district_code']}-{index:05d}",
+                    "code": f"VN-TQ-{row['commune_code']}-{index:05d}",
                     "crop": trade.crop,
                     "variety": "",
                     "area_ha": Decimal(rng.randint(5, 400)) / 10,
                     "households": rng.randint(3, 80),
-                    "district_code": row["district_code"],
                     "commune_code": row["commune_code"],
+                    "area_slug": row["area_slug"],
                     "target_market": "",
                     "issuing_body": "Chi cục Trồng trọt và Bảo vệ thực vật Tuyên Quang",
                     "status": rng.choices(list(AreaStatus), weights=(92, 6, 2))[0],
@@ -164,7 +167,7 @@ def load_catalog(products: int = 10_000, seed: int = 2025) -> dict[str, int]:
         producer_id = producer_ids[producer_index]
         kind = trades[producer_index] if rng.random() < 0.7 else rng.choice(KINDS)
         maker = producer_rows[producer_index]
-        place = places.commune_name(maker["district_code"], maker["commune_code"])
+        place = places.commune(maker["commune_code"]).short_name
         name = " ".join(part for part in (kind.name, place, rng.choice(QUALIFIERS)) if part)
         created = now - timedelta(minutes=rng.randint(0, 730 * 24 * 60))
         product_rows.append(
@@ -232,6 +235,7 @@ def load_catalog(products: int = 10_000, seed: int = 2025) -> dict[str, int]:
         if rows:
             db.session.execute(sa.insert(model), rows)
     db.session.commit()
+    refresh_stars()  # the recognitions went in as bulk rows, past the ORM hook that keeps stars
     return {
         "producers": len(producer_rows),
         "products": len(product_rows),

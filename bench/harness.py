@@ -36,7 +36,9 @@ from market import create_app
 from market.extensions import db
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_SPEC = "bench.trivial_app:app"
+APP_SPEC = "bench.trivial_app:create()"
+# Production refuses requests for other hosts: the load generator addresses 127.0.0.1.
+PUBLIC_BASE_URL = f"http://{HOST}"
 STARTUP_SECONDS = 60
 
 
@@ -87,6 +89,7 @@ def loading_app(database: BenchDatabase, **settings: str) -> Flask:
     return create_app(
         {
             "SECRET_KEY": "benchmark-loader",
+            "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
             "SQLALCHEMY_DATABASE_URI": database.url,
             "INSTANCE_PATH": str(database.instance),
             "MEDIA_ROOT": str(database.instance / "media"),
@@ -114,6 +117,7 @@ def server_environment(database: BenchDatabase, **extra: str) -> dict[str, str]:
     env.update(
         CHOQUE_ENV="production",
         SECRET_KEY=secrets.token_hex(32),
+        PUBLIC_BASE_URL=PUBLIC_BASE_URL,
         DATABASE_URL=database.url,
         INSTANCE_PATH=str(database.instance),
         MEDIA_ROOT=str(database.instance / "media"),

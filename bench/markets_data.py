@@ -116,14 +116,17 @@ def load_sales(lines: int, seed: int = 7, now: datetime | None = None) -> dict[s
 
 
 def _markets_and_stalls(rng: random.Random, producers: list[int]) -> list[tuple[int, int, int]]:
-    """25 markets across the districts, 20 stalls each; returns (stall, market, producer)."""
-    communes = [(d.code, c.code, c.name) for d in places.districts() for c in d.communes]
+    """25 markets across the communes, 20 stalls each; returns (stall, market, producer)."""
+    communes = [
+        (c.code, area.slug if (area := places.default_area(c.code)) else None, c.short_name)
+        for c in places.communes(places.HOME_PROVINCE)
+    ]
     market_rows, stall_rows, stalls = [], [], []
     now = datetime.now().replace(microsecond=0)
     for market_id in range(1, MARKETS + 1):
-        district, commune, name = communes[(market_id * 7) % len(communes)]
+        commune, area, name = communes[(market_id * 7) % len(communes)]
         market_rows.append(
-            (market_id, f"Chợ {name} {market_id}", district, commune, "", "Hằng ngày", True, now)
+            (market_id, f"Chợ {name} {market_id}", commune, area, "", "Hằng ngày", True, now)
         )
         for number in range(1, STALLS_PER_MARKET + 1):
             stall_id = len(stalls) + 1
@@ -179,7 +182,6 @@ ORDER_COLUMNS = [
     "contact_name",
     "contact_phone",
     "province_name",
-    "district_name",
     "commune_name",
     "street",
     "payment_method",
@@ -213,8 +215,8 @@ PART_COLUMNS = [
 MARKET_COLUMNS = (
     "id",
     "name",
-    "district_code",
     "commune_code",
+    "area_slug",
     "address",
     "market_days",
     "active",
@@ -291,7 +293,6 @@ def _orders(
                 f"bench-key-{order_id}",
                 "Khách mua",
                 "0912345678",
-                "",
                 "",
                 "",
                 "",

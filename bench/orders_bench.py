@@ -127,7 +127,12 @@ def create_database(admin_url: str) -> str:
 def seed(database_url: str, instance: str, products: int, stock: int) -> tuple[int, list[int]]:
     """Migrate and load one producer, a scarce product and ``products`` plentiful ones."""
     app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench", "INSTANCE_PATH": instance}
+        {
+            "ENV_NAME": "development",  # migrates and loads rows only
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "bench",
+            "INSTANCE_PATH": instance,
+        }
     )
     with app.app_context():
         upgrade()
@@ -137,8 +142,8 @@ def seed(database_url: str, instance: str, products: int, stock: int) -> tuple[i
             slug="htx-bench",
             name="HTX Đo tải",
             kind=ProducerKind.COOPERATIVE,
-            district_code="074",
-            commune_code="phu-luu",
+            area_slug="ham-yen",
+            commune_code="02392",
             status=ProducerStatus.VERIFIED,
         )
 

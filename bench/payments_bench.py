@@ -9,10 +9,12 @@ On a fresh database (a temporary SQLite file, or a throwaway schema in the Postg
 producers' parts each, picked up or delivered home. Then it serves the app under gunicorn and
 sends N signed SePay notifications over HTTP, each with an order's payment code in the memo and
 its exact total: 10 % are repeats (half of them sent beside the original, so they arrive while
-it is in flight) and 5 % carry no code. Afterwards it checks through the ledger and the orders:
-every distinct notification stored once, every order credited once with its exact amount and
-paid, every part awaiting fulfilment, the transfers without a code waiting for a manager,
-nothing lost. Exits 1 if any check fails.
+it is in flight), 5 % carry no code, and 5 % of the paying transfers are reported by Casso too
+(signed, the same bank reference: one transfer seen by both services). Afterwards it checks
+through the ledger and the orders: every distinct notification stored once, every order credited
+once with its exact amount and paid, every part awaiting fulfilment, the transfers without a
+code waiting for a manager, Casso's copies recognised, nothing lost, and the balance proof
+(``payments.balance.verify``, as ``flask payments verify``) clean. Exits 1 if any check fails.
 """
 
 import argparse
@@ -43,9 +45,11 @@ from catalog.listing import public_products
 from catalog.models import Product
 from market import places
 from market.extensions import db
-from orders.addresses import home_address
+from orders.addresses import address_at
 from orders.checkout import CheckoutRequest, Contact, DeliveryChoice, LineRequest, place_order
 from orders.models import DeliveryMethod, Order, OrderPart, PartStatus, PaymentMethod
+from payments.balance import verify
+from payments.bank_providers import casso_signature
 from payments.models import (
     BankNotification,
     EntryKind,
@@ -58,9 +62,12 @@ from payments.services import payment_status
 from payments.targets import PayState
 
 API_KEY = "bench-sepay-key"
+CASSO_KEY = "bench-casso-key"
+CASSO_IDS = 10_000_000  # Casso's ids for the transfers it reports too
 COLLECTION_ACCOUNT = "1023456789"
 SETTINGS = {
     "SEPAY_API_KEY": API_KEY,
+    "CASSO_CHECKSUM_KEY": CASSO_KEY,
     "COLLECTION_BANK_BIN": "970436",
     "COLLECTION_ACCOUNT": COLLECTION_ACCOUNT,
     "COLLECTION_HOLDER": "CHO QUE BENCH",
@@ -86,6 +93,30 @@ class Notification:
     tx_id: int
     amount: int
     content: str
+    casso: bool = False  # the same bank transfer, as Casso reports it
+
+    def request(self) -> tuple[str, bytes, dict[str, str]]:
+        """The webhook path, body and headers (Casso's signed at the time of sending)."""
+        if not self.casso:
+            auth = {"Authorization": f"Apikey {API_KEY}"}
+            return "/webhooks/sepay", self.body(), {"Content-Type": "application/json", **auth}
+        data = {
+            "error": 0,
+            "data": {
+                "id": CASSO_IDS + self.tx_id,
+                "reference": f"FT{self.tx_id}",
+                "description": self.content,
+                "amount": self.amount,
+                "runningBalance": 0,
+                "transactionDateTime": "2026-11-24 14:02:37",
+                "accountNumber": COLLECTION_ACCOUNT,
+                "virtualAccountNumber": "",
+            },
+        }
+        stamp = str(int(time.time() * 1000))
+        signature = f"t={stamp},v1={casso_signature(CASSO_KEY, stamp, data)}"
+        headers = {"Content-Type": "application/json", "X-Casso-Signature": signature}
+        return "/webhooks/casso", json.dumps(data).encode(), headers
 
     def body(self) -> bytes:
         """The SePay webhook body, shaped like the published example."""
@@ -129,7 +160,7 @@ def place_orders(count: int, rng: random.Random) -> list[Bill]:
     for product in products:
         by_producer.setdefault(product.producer_id, []).append(product)
     producers = sorted(by_producer)
-    communes = [f"{d.code}:{c.code}" for d in places.districts() for c in d.communes]
+    communes = [c.code for c in places.communes(places.HOME_PROVINCE)]
     bills = []
     for number in range(count):
         parts = rng.choices((1, 2, 3), weights=(6, 3, 1))[0]
@@ -140,17 +171,18 @@ def place_orders(count: int, rng: random.Random) -> list[Bill]:
             for product in rng.sample(offer, k=min(len(offer), rng.randint(1, 2))):
                 lines.append(LineRequest(product.id, rng.randint(1, 2), product.price))
             method = rng.choice((DeliveryMethod.HOME, DeliveryMethod.PICKUP_PRODUCER))
-            fee = offer[0].producer.delivery_fee if method is DeliveryMethod.HOME else None
-            deliveries[producer_id] = DeliveryChoice(method, expected_fee=fee)
+            deliveries[producer_id] = DeliveryChoice(method)  # the fee its zone rates give
         home = any(d.method is DeliveryMethod.HOME for d in deliveries.values())
         order = place_order(
             CheckoutRequest(
                 idempotency_key=f"payments-bench-{number}",
                 lines=tuple(lines),
                 deliveries=deliveries,
-                contact=Contact(f"Người mua {number}", "0912345678", f"mua{number}@example.vn"),
+                contact=Contact(
+                    f"Người mua {number}", f"09{number:08d}", f"mua{number}@example.vn"
+                ),
                 payment_method=PaymentMethod.BANK_TRANSFER,
-                address=home_address(rng.choice(communes), f"Số {number}") if home else None,
+                address=address_at(rng.choice(communes), f"Số {number}") if home else None,
             )
         )
         bills.append(Bill(order.payment_code, order.total))
@@ -181,6 +213,11 @@ def plan(
     for tx_id in range(len(bills) + 1, len(bills) + unmatched + 1):
         amount = rng.randrange(20, 2_000) * 1_000
         distinct.append(Notification(tx_id, amount, f"chuyen tien an cuoi {tx_id}"))
+    twins = [
+        Notification(note.tx_id, note.amount, note.content, casso=True)
+        for note in rng.sample(distinct[: len(bills)], len(bills) // 20)
+    ]
+    distinct += twins
     rng.shuffle(distinct)
     keyed = [(float(position), note) for position, note in enumerate(distinct)]
     for n, position in enumerate(sorted(rng.sample(range(len(distinct)), repeats))):
@@ -205,15 +242,8 @@ class Sender:
                 connection = http.client.HTTPConnection(HOST, self.port, timeout=HTTP_TIMEOUT)
                 self.local.connection = connection
             try:
-                connection.request(
-                    "POST",
-                    "/webhooks/sepay",
-                    body=note.body(),
-                    headers={
-                        "Content-Type": "application/json",
-                        "Authorization": f"Apikey {API_KEY}",
-                    },
-                )
+                path, body, headers = note.request()
+                connection.request("POST", path, body=body, headers=headers)
                 response = connection.getresponse()
                 response.read()
                 return Delivery(note.tx_id, response.status, started, time.perf_counter())
@@ -247,7 +277,7 @@ Check = tuple[str, bool, str]
 def check_notifications(distinct: list[Notification], unmatched_ids: set[int]) -> list[Check]:
     """Every notification stored once, processed, and the ones without a code left to a manager."""
     stored = Counter(db.session.scalars(sa.select(BankNotification.provider_tx_id)))
-    expected = {str(note.tx_id) for note in distinct}
+    expected = {str(note.tx_id + (CASSO_IDS if note.casso else 0)) for note in distinct}
     unprocessed = db.session.scalar(
         sa.select(sa.func.count())
         .select_from(BankNotification)
@@ -260,7 +290,28 @@ def check_notifications(distinct: list[Notification], unmatched_ids: set[int]) -
     )
     waiting = {int(note.provider_tx_id) for note in unmatched_credits(limit=len(distinct) + 1)}
     once = set(stored) == expected and set(stored.values()) == {1}
+    paired = [note.tx_id for note in distinct if note.casso]
+    ids = [str(tx) for tx in paired] + [str(CASSO_IDS + tx) for tx in paired]
+    seen = {
+        tx_id: (status, why)
+        for tx_id, status, why in db.session.execute(
+            sa.select(
+                BankNotification.provider_tx_id, BankNotification.status, BankNotification.note
+            ).where(BankNotification.provider_tx_id.in_(ids))
+        )
+    }
+    # Whichever service reports the transfer second is recognised as the same transfer.
+    one_credit = {("credited", "exact"), ("ignored", "duplicate")}
+    twins = [{seen.get(str(tx)), seen.get(str(CASSO_IDS + tx))} for tx in paired]
+    recognised = sum(1 for pair in twins if pair == one_credit)
     return [
+        (
+            "one transfer reported by SePay and Casso credited once",
+            recognised == len(twins),
+            f"{recognised}/{len(twins)} transfers reported by both: credited once, the other "
+            "recognised as the same transfer"
+            + "".join(f"; {sorted(map(str, pair))}" for pair in twins if pair != one_credit),
+        ),
         (
             "every distinct notification stored once",
             once,
@@ -323,8 +374,14 @@ def check_orders(bills: list[Bill], distinct: list[Notification]) -> list[Check]
             BankNotification.status == NotificationStatus.UNMATCHED
         )
     )
-    sent = sum(note.amount for note in distinct)
+    sent = sum(note.amount for note in distinct if not note.casso)
+    problems = verify().problems
     return [
+        (
+            "the balance proof: every đồng received accounted for (payments verify)",
+            not problems,
+            f"{len(problems)} problem(s)" + (f", first: {problems[0]}" if problems else ""),
+        ),
         (
             "every order credited exactly once with its exact amount",
             set(per_code) == set(amounts) and set(per_code.values()) == {1} and exact,
@@ -370,6 +427,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with fresh_database(args.database_url) as database:
         app = loading_app(database, **SETTINGS)
+        # The loaded orders stand for many shoppers' (with accounts), not one guest's.
+        app.config.update(GUEST_MAX_UNITS=99, GUEST_MAX_ORDER_VALUE=10**12)
         with app.app_context():
             began = time.perf_counter()
             upgrade()
@@ -406,7 +465,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"  sent         {len(sends)} notifications: {len(distinct)} distinct, {repeats} repeats "
         f"({overlapping_repeats(deliveries)} while the original was in flight), "
-        f"{unmatched} without a code"
+        f"{unmatched} without a code, {sum(n.casso for n in distinct)} also through Casso"
     )
     print(f"  server       gunicorn {args.workers} workers, {args.concurrency} senders")
     print(f"  throughput   {len(sends) / elapsed:8.1f} notifications/s  ({elapsed:.2f} s)")

@@ -1,8 +1,9 @@
 """The product app with a bare Flask app beside it, for benchmarks only (never in the product).
 
-``gunicorn 'bench.trivial_app:app'`` serves the real application configured from the environment,
-plus ``TRIVIAL_PATH``: a one-line Flask route answered by the same workers in the same run, so a
-page's figures can be read as a ratio to the cheapest request Flask can serve on this machine.
+``gunicorn 'bench.trivial_app:create()'`` serves the real application configured from the
+environment, plus ``TRIVIAL_PATH``: a one-line Flask route answered by the same workers in the
+same run, so a page's figures can be read as a ratio to the cheapest request Flask can serve on
+this machine. Importing the module builds nothing (the app needs production settings).
 """
 
 from flask import Flask
@@ -22,4 +23,6 @@ def trivial_route() -> str:
     return "ok"
 
 
-app = DispatcherMiddleware(create_app(), {TRIVIAL_PREFIX: trivial})
+def create() -> DispatcherMiddleware:
+    """The product app configured from the environment, with the trivial app beside it."""
+    return DispatcherMiddleware(create_app(), {TRIVIAL_PREFIX: trivial})

@@ -17,11 +17,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from catalog.audit import Actor, AuditEntry
 from catalog.categories import sync_categories
 from catalog.models import MemberRole, Producer, ProducerKind, ProducerMember, ProducerStatus
 from catalog.workspace import imports
-from catalog.workspace.audit import Actor
-from catalog.workspace.models import AuditEntry
 from market import create_app
 from market.accounts.models import Role, User
 from market.extensions import db
@@ -47,8 +46,8 @@ def _producer(n: int) -> tuple[int, int]:
         slug=f"bench-{n}",
         name=f"HTX Bench {n}",
         kind=ProducerKind.COOPERATIVE,
-        district_code="074",
-        commune_code="phu-luu",
+        area_slug="ham-yen",
+        commune_code="02392",
         status=ProducerStatus.VERIFIED,
     )
     db.session.add_all([owner, producer])
@@ -97,6 +96,7 @@ def main() -> None:
         url = args.database or f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
         app = create_app(
             {
+                "ENV_NAME": "development",  # driven in process through the test client
                 "SECRET_KEY": "bench",
                 "SQLALCHEMY_DATABASE_URI": url,
                 "INSTANCE_PATH": folder,
@@ -104,7 +104,7 @@ def main() -> None:
                 "WTF_CSRF_ENABLED": False,
                 "RATELIMIT_ENABLED": False,
                 "MAIL_BACKEND": "memory",
-                "SEARCH_SYNC_INTERVAL": 0,  # no sync thread writing into the folder at cleanup
+                "JOBS_EAGER": True,  # no worker: jobs and search updates run in this process
             }
         )
         # Each step in its own app context and the HTTP request outside any: a request inside a
@@ -120,9 +120,10 @@ def main() -> None:
                 producer_id, owner_id = _producer(run)
                 import_times.append(_import(producer_id, owner_id, data))
                 form = _quick_edit_form(producer_id, edits)
+                owner_session_id = db.session.get(User, owner_id).get_id()
             client = app.test_client()
             with client.session_transaction() as session:
-                session["_user_id"] = str(owner_id)
+                session["_user_id"] = owner_session_id
                 session["_fresh"] = True
             start = time.perf_counter()
             response = client.post(f"/ban-hang/{producer_id}/gia-va-kho?per_page=1000", data=form)

@@ -1,23 +1,15 @@
 """The OCOP category tree, kept in step with ``catalog/data/ocop_categories.json``."""
 
 import json
-import re
-import unicodedata
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from catalog.models import Category
 from market.extensions import db
+from market.text import slugify
 
 DATA_FILE = Path(__file__).parent / "data" / "ocop_categories.json"
-
-
-def slugify(text: str) -> str:
-    """ASCII, lower-case, hyphenated: ``Chè Shan tuyết`` → ``che-shan-tuyet``."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 def sync_categories() -> int:

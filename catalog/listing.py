@@ -70,23 +70,13 @@ def current_stars_by_product(today: date) -> sa.Subquery:
     )
 
 
-def rated_at_least(stars: int, today: date) -> sa.Select:
-    """Ids of products holding an approved, unexpired recognition of ``stars`` or more.
-
-    An uncorrelated ``IN`` the database evaluates once; a per-row subquery cost two to four
-    times as much with 10,000 products (SQLite and PostgreSQL, bench/catalog_bench.py data).
-    """
-    return sa.select(OcopRecognition.product_id).where(
-        *_valid_recognition(today), OcopRecognition.stars >= stars
-    )
-
-
 @dataclass
 class ListingFilters:
     """Filters and sort read from the query string; ``errors`` name what was ignored."""
 
     category: Category | None = None
-    district: places.District | None = None
+    area: places.Area | None = None
+    commune: places.Commune | None = None
     min_stars: int | None = None
     certification: Certification | None = None
     price_min: int | None = None
@@ -100,7 +90,8 @@ class ListingFilters:
         """The canonical query-string arguments, with ``changes`` applied (None removes)."""
         args: dict[str, object] = {
             "group": self.category.slug if self.category else None,
-            "district": self.district.slug if self.district else None,
+            "area": self.area.slug if self.area else None,
+            "commune": self.commune.code if self.commune else None,
             "min_stars": self.min_stars,
             "cert": self.certification.value if self.certification else None,
             "price_min": self.price_min,
@@ -137,11 +128,18 @@ def parse_filters(args: MultiDict[str, str]) -> ListingFilters:
         filters.category = db.session.scalar(sa.select(Category).where(Category.slug == group))
         if filters.category is None:
             filters.errors["group"] = str(_l("Unknown product group."))
-    district = args.get("district")
-    if district:
-        filters.district = places.district_by_slug(district)
-        if filters.district is None:
-            filters.errors["district"] = str(_l("Unknown district."))
+    area = args.get("area")
+    if area:
+        filters.area = places.area(area)
+        if filters.area is None:
+            filters.errors["area"] = str(_l("Unknown area."))
+    commune = args.get("commune")
+    if commune:
+        found = places.commune(commune)
+        if found is not None and found.province_code == places.HOME_PROVINCE:
+            filters.commune = found
+        else:
+            filters.errors["commune"] = str(_l("Unknown commune."))
     cert = args.get("cert")
     if cert:
         try:
@@ -171,15 +169,18 @@ def parse_filters(args: MultiDict[str, str]) -> ListingFilters:
     return filters
 
 
-def filtered_products(filters: ListingFilters, today: date) -> sa.Select:
-    """The public products that match ``filters``, in the chosen order."""
+def filtered_products(filters: ListingFilters) -> sa.Select:
+    """The public products that match ``filters``, in the chosen order (stars: those stored on
+    the product, see ``catalog.ocop``)."""
     query = public_products()
     if filters.category is not None:
         query = query.where(Product.category_id.in_(descendant_ids(filters.category)))
-    if filters.district is not None:
-        query = query.where(Producer.district_code == filters.district.code)
+    if filters.area is not None:
+        query = query.where(Producer.area_slug == filters.area.slug)
+    if filters.commune is not None:
+        query = query.where(Producer.commune_code == filters.commune.code)
     if filters.min_stars is not None:
-        query = query.where(Product.id.in_(rated_at_least(filters.min_stars, today)))
+        query = query.where(Product.ocop_stars >= filters.min_stars)
     if filters.certification is not None:
         query = query.where(
             sa.exists().where(
@@ -193,14 +194,8 @@ def filtered_products(filters: ListingFilters, today: date) -> sa.Select:
         query = query.where(Product.price <= filters.price_max)
     if filters.in_stock:
         query = query.where(Product.stock > 0)
-    if filters.sort == "stars":
-        stars = current_stars_by_product(today)
-        return query.outerjoin(stars, stars.c.product_id == Product.id).order_by(
-            sa.func.coalesce(stars.c.stars, 0).desc(),
-            Product.created_at.desc(),
-            Product.id.desc(),
-        )
     order = {
+        "stars": (Product.ocop_stars.desc(), Product.created_at.desc(), Product.id.desc()),
         "newest": (Product.created_at.desc(), Product.id.desc()),
         "price_asc": (Product.price.asc(), Product.id.asc()),
         "price_desc": (Product.price.desc(), Product.id.desc()),

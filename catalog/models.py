@@ -83,15 +83,17 @@ class Producer(db.Model):
     __tablename__ = "producers"
     __table_args__ = (
         sa.CheckConstraint("length(bank_bin) = 6 OR bank_bin IS NULL", name="bank_bin"),
-        sa.CheckConstraint("delivery_fee >= 0", name="delivery_fee_non_negative"),
+        sa.CheckConstraint("packaging_grams >= 0", name="packaging_grams_non_negative"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     slug: so.Mapped[str] = so.mapped_column(sa.String(120), unique=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(200))
     kind: so.Mapped[ProducerKind] = so.mapped_column(str_enum(ProducerKind, "producer_kind"))
-    district_code: so.Mapped[str] = so.mapped_column(sa.String(3), index=True)
-    commune_code: so.Mapped[str] = so.mapped_column(sa.String(60))
+    # Official commune/ward code (``market.places``); None only while a manager resolves a place
+    # the 2025 migration could not map. The area of origin is a former district ("ham-yen").
+    commune_code: so.Mapped[str | None] = so.mapped_column(sa.String(5), index=True)
+    area_slug: so.Mapped[str | None] = so.mapped_column(sa.String(40), index=True)
     address: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
     phone: so.Mapped[str] = so.mapped_column(sa.String(15), default="")
     bank_bin: so.Mapped[str | None] = so.mapped_column(sa.String(6))
@@ -103,10 +105,11 @@ class Producer(db.Model):
         str_enum(ProducerStatus, "producer_status"), default=ProducerStatus.PENDING, index=True
     )
     status_reason: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
-    # Flat fee in đồng for home delivery of one order part (used by orders at checkout).
-    delivery_fee: so.Mapped[int] = so.mapped_column(
-        sa.BigInteger, default=30_000, server_default="30000"
-    )
+    # What the box and filling of one parcel weigh, added to the products' weights; where and
+    # for how much it delivers (zone rates, carriers) is kept by ``orders.delivery_rates``.
+    packaging_grams: so.Mapped[int] = so.mapped_column(default=200, server_default="200")
+    # Shoppers may pick their order up at the farm (free).
+    farm_pickup: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     verified_at: so.Mapped[datetime | None]
 
@@ -160,6 +163,8 @@ class HelperGrant(db.Model):
     granted_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     revoked_at: so.Mapped[datetime | None]
+    # The household agreed, when granting, that its order and payment notices reach the helper.
+    notices: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     producer: so.Mapped[Producer] = so.relationship()
     helper: so.Mapped[User] = so.relationship(foreign_keys=[helper_id])
@@ -209,8 +214,24 @@ class Product(db.Model):
         sa.CheckConstraint("stock >= 0", name="stock_non_negative"),
         sa.CheckConstraint("low_stock_threshold >= 0", name="low_stock_threshold"),
         sa.CheckConstraint("gtin IS NULL OR length(gtin) = 14", name="gtin_14"),
+        sa.CheckConstraint("weight_grams > 0 OR weight_grams IS NULL", name="weight_positive"),
+        sa.CheckConstraint(
+            "(length_cm > 0 OR length_cm IS NULL) AND (width_cm > 0 OR width_cm IS NULL)"
+            " AND (height_cm > 0 OR height_cm IS NULL)",
+            name="dimensions_positive",
+        ),
         sa.UniqueConstraint("producer_id", "sku"),
         sa.Index("ix_products_public_listing", "status", "created_at"),
+        # The catalog's filters, sorts and counts on stars, group and price, read from the index
+        # alone (the page then loads only the products it shows: catalog.storefront).
+        sa.Index(
+            "ix_products_listing_stars",
+            "status",
+            "ocop_stars",
+            "category_id",
+            "price",
+            "producer_id",
+        ),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -236,6 +257,14 @@ class Product(db.Model):
     growing_area_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("growing_areas.id", ondelete="SET NULL"), index=True
     )
+    # What one unit weighs packed for sale, and its size; a product without a weight cannot go
+    # by carrier (``orders.delivery.parcel_for``).
+    weight_grams: so.Mapped[int | None]
+    length_cm: so.Mapped[int | None]
+    width_cm: so.Mapped[int | None]
+    height_cm: so.Mapped[int | None]
+    # The highest approved OCOP stars valid today, 0 if none: kept by ``catalog.ocop``.
+    ocop_stars: so.Mapped[int] = so.mapped_column(sa.SmallInteger, default=0, server_default="0")
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -389,8 +418,10 @@ class GrowingArea(db.Model):
     variety: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
     area_ha: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(10, 2))
     households: so.Mapped[int | None]
-    district_code: so.Mapped[str] = so.mapped_column(sa.String(3))
-    commune_code: so.Mapped[str] = so.mapped_column(sa.String(60))
+    # Official commune code and area of origin, as for producers; the code above keeps its
+    # issued form (codes issued before 2025 name former districts and stay valid).
+    commune_code: so.Mapped[str | None] = so.mapped_column(sa.String(5), index=True)
+    area_slug: so.Mapped[str | None] = so.mapped_column(sa.String(40), index=True)
     latitude: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(9, 6))
     longitude: so.Mapped[Decimal | None] = so.mapped_column(sa.Numeric(9, 6))
     certification: so.Mapped[Certification | None] = so.mapped_column(
@@ -435,3 +466,26 @@ class Lot(db.Model):
 
     product: so.Mapped[Product] = so.relationship(back_populates="lots")
     growing_area: so.Mapped[GrowingArea | None] = so.relationship()
+
+
+class BankAccountCheck(db.Model):
+    """A manager's check that a payout account's holder is the producer it is for.
+
+    An account is *checked* for a producer when a row names exactly its bank, number and holder;
+    it may be paid into from ``usable_from`` on (later than the check when it replaced an
+    account checked before, so a swapped account cannot be paid at once).
+    """
+
+    __tablename__ = "bank_account_checks"
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    producer_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("producers.id", ondelete="CASCADE"), index=True
+    )
+    bank_bin: so.Mapped[str] = so.mapped_column(sa.String(6))
+    bank_account: so.Mapped[str] = so.mapped_column(sa.String(19))
+    bank_holder: so.Mapped[str] = so.mapped_column(sa.String(50))
+    checked_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    checked_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    usable_from: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    producer: so.Mapped[Producer] = so.relationship()

@@ -1,13 +1,11 @@
-"""Site-wide routes: health check and the language switch."""
+"""Site-wide routes: the health check."""
 
 import sqlalchemy as sa
-from flask import Blueprint, Flask, current_app, jsonify, redirect, request, session
+from flask import Blueprint, Flask, jsonify
 from flask.typing import ResponseReturnValue
-from flask_login import current_user
-from werkzeug.exceptions import BadRequest
 
 from market.extensions import db
-from market.urls import safe_next_url
+from market.urls import public_url
 
 bp = Blueprint("core", __name__)
 
@@ -23,24 +21,11 @@ def healthz() -> ResponseReturnValue:
     return jsonify(status="ok", database="ok")
 
 
-@bp.post("/lang")
-def set_language() -> ResponseReturnValue:
-    """Switch the interface language and go back where the user was."""
-    lang = request.form.get("lang", "")
-    if lang not in current_app.config["LANGUAGES"]:
-        raise BadRequest()
-    session["lang"] = lang
-    if current_user.is_authenticated:
-        current_user.locale = lang
-        db.session.commit()
-    return redirect(safe_next_url(request.form.get("next")))
-
-
 def register(app: Flask) -> None:
-    """Attach the core routes, site-wide commands and the role checks templates use."""
+    """Attach the core routes, site-wide commands and the helpers templates use."""
     from market.cli import i18n_cli
     from market.permissions import is_provincial
 
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(is_provincial=is_provincial)
+    app.jinja_env.globals.update(is_provincial=is_provincial, public_url=public_url)
     app.cli.add_command(i18n_cli)

@@ -8,13 +8,9 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from market.config import ROOT
+from market.forms import WTFORMS_MESSAGES_TEMPLATE
 
 TRANSLATIONS = ROOT / "translations"
-
-
-def catalog_dirs() -> list[Path]:
-    """Every translation area folder (``translations/<area>``), sorted."""
-    return sorted(path for path in TRANSLATIONS.iterdir() if path.is_dir())
 
 
 def po_files() -> list[Path]:
@@ -60,6 +56,11 @@ def extract_messages() -> dict[str | tuple[str, str], str]:
             if "/translations/" in filename or filename.startswith("translations/"):
                 continue
             found.setdefault(_key(message), f"{name}/{filename}:{lineno}")
+    with WTFORMS_MESSAGES_TEMPLATE.open("rb") as handle:
+        for message in read_po(handle):
+            if message.id:
+                where, line = message.locations[0]
+                found.setdefault(_key(message.id), f"wtforms/{where}:{line}")
     return found
 
 
@@ -81,6 +82,18 @@ def translated_messages(locale: str = "vi") -> set[str | tuple[str, str]]:
             if all(strings):
                 done.add(_key(message.id))
     return done
+
+
+def duplicated_messages(locale: str = "vi") -> dict[str | tuple[str, str], list[str]]:
+    """Messages that sit in more than one area's catalog, with those areas (one must go)."""
+    areas: dict[str | tuple[str, str], list[str]] = {}
+    for po_path in sorted(TRANSLATIONS.glob(f"*/{locale}/LC_MESSAGES/messages.po")):
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle)
+        for message in catalog:
+            if message.id:
+                areas.setdefault(_key(message.id), []).append(po_path.parts[-4])
+    return {key: found for key, found in areas.items() if len(found) > 1}
 
 
 def missing_translations(locale: str = "vi") -> dict[str | tuple[str, str], str]:

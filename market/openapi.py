@@ -1,17 +1,21 @@
 """The public API's OpenAPI 3.1 document, assembled from the paths each package registers.
 
-A package describes its endpoints where it defines them::
+A package describes its endpoints where it defines them, and registers them at app creation::
 
-    from market.openapi import register_paths
-    register_paths(app, {"/api/v1/lots/{code}": {...}}, {"Lot": {...}})
+    from market import registry
+    registry.OPENAPI_PATHS.update(app, {"/api/v1/lots/{code}": {...}})
+    registry.OPENAPI_SCHEMAS.update(app, {"Lot": {...}})
 
-and ``GET /api/v1/openapi.json`` serves everything registered.
+and ``GET /api/v1/openapi.json`` serves everything registered (a path or schema named twice is
+a bug: the registry refuses it).
 """
 
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, jsonify
 from flask.typing import ResponseReturnValue
+
+from market import registry
 
 bp = Blueprint("openapi", __name__)
 
@@ -39,25 +43,8 @@ ERROR_SCHEMA = {
 }
 
 
-def _registry(app: Flask) -> dict[str, dict[str, Any]]:
-    return app.extensions.setdefault("openapi", {"paths": {}, "schemas": {"Error": ERROR_SCHEMA}})
-
-
-def register_paths(
-    app: Flask, paths: dict[str, Any], schemas: dict[str, Any] | None = None
-) -> None:
-    """Add path items and component schemas; a path or schema named twice is a bug."""
-    registry = _registry(app)
-    for kind, items in (("paths", paths), ("schemas", schemas or {})):
-        clash = set(items) & set(registry[kind])
-        if clash:
-            raise ValueError(f"OpenAPI {kind} registered twice: {sorted(clash)}")
-        registry[kind].update(items)
-
-
 def document(app: Flask) -> dict[str, Any]:
     """The assembled OpenAPI document."""
-    registry = _registry(app)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -69,8 +56,8 @@ def document(app: Flask) -> dict[str, Any]:
             ),
         },
         "servers": [{"url": "/"}],
-        "paths": dict(sorted(registry["paths"].items())),
-        "components": {"schemas": dict(sorted(registry["schemas"].items()))},
+        "paths": dict(sorted(registry.OPENAPI_PATHS.all(app).items())),
+        "components": {"schemas": dict(sorted(registry.OPENAPI_SCHEMAS.all(app).items()))},
     }
 
 
@@ -81,6 +68,6 @@ def openapi_json() -> ResponseReturnValue:
 
 
 def register(app: Flask) -> None:
-    """Serve the document; packages add their paths with ``register_paths``."""
-    _registry(app)
+    """Serve the document; packages add their paths and schemas through the registry."""
+    registry.OPENAPI_SCHEMAS.add(app, "Error", ERROR_SCHEMA)
     app.register_blueprint(bp)

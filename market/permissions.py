@@ -1,22 +1,20 @@
 """Role checks for routes; producer-level checks live in ``catalog.permissions``.
 
 Managers come in two kinds. A *provincial* manager sees the whole marketplace: its money, every
-producer's payouts, the approvals. Whether a manager is provincial is decided by the feature that
-gives managers a narrower scope (the chợ 4.0 markets: a manager assigned to markets runs only
-those); that feature says so with ``set_provincial_check``. Without such a feature every manager
-is provincial. Admins always are.
+producer's payouts, the approvals, every market. That is a grant of its own
+(``User.provincial``), given by an admin in the console or with ``flask --app market accounts
+provincial``; admins always hold it. Any other manager runs only the markets assigned to them,
+and a manager assigned to no market manages nothing.
 """
 
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import Flask, abort, current_app
+from flask import abort
 from flask_login import current_user, login_required
 
 from market.accounts.models import Role, User
-
-PROVINCIAL_CHECK = "permissions.provincial_check"
 
 
 def role_required(*roles: Role) -> Callable:
@@ -36,19 +34,12 @@ def role_required(*roles: Role) -> Callable:
 
 
 manager_required = role_required(Role.MANAGER)
-
-
-def set_provincial_check(app: Flask, check: Callable[[User], bool]) -> None:
-    """Let a feature decide which managers (not admins) are provincial; one check per app."""
-    app.extensions[PROVINCIAL_CHECK] = check
+admin_required = role_required(Role.ADMIN)
 
 
 def is_provincial(user: User) -> bool:
-    """True for admins and for managers whose scope is the whole province."""
-    if not (user.is_authenticated and user.is_manager):
-        return False
-    check = current_app.extensions.get(PROVINCIAL_CHECK)
-    return user.role == Role.ADMIN or check is None or check(user)
+    """True for admins and for managers granted the whole province."""
+    return bool(user.is_authenticated and user.is_provincial)
 
 
 def provincial_manager_required(view: Callable) -> Callable:

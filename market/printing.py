@@ -4,7 +4,6 @@ PDFs are drawn with ReportLab and PNGs with Pillow from the same font files, so 
 in the PDF fits in the PNG. Noto Sans covers every Vietnamese letter and tone mark.
 """
 
-import unicodedata
 from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
@@ -30,11 +29,6 @@ def register_pdf_fonts() -> None:
 def pil_font(bold: bool, pixels: int) -> ImageFont.FreeTypeFont:
     """The bundled font at ``pixels`` for drawing on a Pillow image."""
     return ImageFont.truetype(str(FONT_FILES[bold]), pixels)
-
-
-def nfc(text: str) -> str:
-    """Composed Unicode, so each Vietnamese letter with its tone is one glyph."""
-    return unicodedata.normalize("NFC", text)
 
 
 def wrap(text: str, bold: bool, points: float, width_mm: float, max_lines: int) -> list[str]:

@@ -9,7 +9,7 @@ nobody is charged a price they did not see; if anything is short or changed, not
 import logging
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -18,14 +18,15 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import Signer
 
-from catalog.models import Product
+from catalog.models import Producer, Product
 from market.capabilities import BANK_TRANSFERS, CARD_PAYMENTS, offered
 from market.codes import random_code
 from market.dbtypes import utcnow
 from market.extensions import db
 from orders import notifications, stock
 from orders.addresses import Address
-from orders.cart import MAX_QUANTITY, CartView
+from orders.cart import MAX_QUANTITY
+from orders.delivery import DeliveryOption, delivery_options, does_not_deliver
 from orders.errors import (
     CheckoutError,
     OutOfStock,
@@ -34,6 +35,7 @@ from orders.errors import (
     ProductUnavailable,
     Shortage,
 )
+from orders.limits import check_guest_order, check_order_rate
 from orders.models import (
     ActorRole,
     CartItem,
@@ -45,13 +47,15 @@ from orders.models import (
     PartStatus,
     PaymentMethod,
 )
-from orders.pickup import not_its_stall, pickup_stalls
+from orders.pickup import not_its_stall
 from orders.transaction import Outbox, unit_of_work
 
 logger = logging.getLogger(__name__)
 
 # Order codes go into bank transfer memos and are read out on the phone (see market.codes).
 CODE_LENGTH = 8
+OWN_KEY = "own"
+PICKUP_STALL_KEY = "pickup_stall"
 
 
 @dataclass(frozen=True)
@@ -65,12 +69,23 @@ class LineRequest:
 
 @dataclass(frozen=True)
 class DeliveryChoice:
-    """How one producer's part reaches the shopper: the stall for a stall pickup, and the
-    home-delivery fee shown."""
+    """How one producer's part reaches the shopper: the option chosen (``DeliveryOption.key``;
+    empty: the method's plain option — pickup at the producer or the stall, own delivery), the
+    stall for a stall pickup, and the fee the page showed for it."""
 
     method: DeliveryMethod
     pickup_stall_id: int | None = None
     expected_fee: int | None = None
+    option: str = ""
+
+    @property
+    def key(self) -> str:
+        """The key of the option chosen."""
+        if self.option:
+            return self.option
+        if self.method is DeliveryMethod.PICKUP_STALL:
+            return f"{PICKUP_STALL_KEY}:{self.pickup_stall_id}"
+        return OWN_KEY if self.method is DeliveryMethod.HOME else self.method.value
 
 
 @dataclass(frozen=True)
@@ -94,14 +109,6 @@ class CheckoutRequest:
     address: Address | None = None
     user_id: int | None = None
     locale: str = "vi"
-
-
-@dataclass
-class Quote:
-    """What the checkout page showed: quantity and price per product, fee per producer."""
-
-    lines: dict[int, tuple[int, int]] = field(default_factory=dict)
-    fees: dict[int, int] = field(default_factory=dict)
 
 
 def new_order_code() -> str:
@@ -135,28 +142,9 @@ def available_payment_methods() -> list[PaymentMethod]:
     return [method for method, name in online.items() if offered(name)] + [PaymentMethod.CASH]
 
 
-def make_quote(cart: CartView) -> str:
-    """Encode what the shopper is shown, to compare with the prices at the moment of ordering."""
-    lines = ",".join(f"{x.product.id}x{x.quantity}@{x.product.price}" for x in cart.lines)
-    fees = ",".join(f"{g.producer.id}@{g.producer.delivery_fee}" for g in cart.groups)
-    return f"{lines}|{fees}"
-
-
-def read_quote(text: str | None) -> Quote | None:
-    """Decode a quote from the form; None if it was tampered with or truncated."""
-    try:
-        lines_part, fees_part = (text or "").split("|")
-        quote = Quote()
-        for item in filter(None, lines_part.split(",")):
-            product, rest = item.split("x")
-            quantity, price = rest.split("@")
-            quote.lines[int(product)] = (int(quantity), int(price))
-        for item in filter(None, fees_part.split(",")):
-            producer, fee = item.split("@")
-            quote.fees[int(producer)] = int(fee)
-    except ValueError:
-        return None
-    return quote
+def service_of(option: DeliveryOption) -> str:
+    """The carrier's service of a carrier option (``carrier:ghn:standard`` → ``standard``)."""
+    return option.key.split(":", 2)[2] if option.carrier and option.key.count(":") >= 2 else ""
 
 
 def order_for_key(key: str) -> Order | None:
@@ -170,11 +158,15 @@ def place_order(request: CheckoutRequest) -> Order:
     if existing is not None:
         return existing
     products = _load_products(request)
-    _check(request, products)
+    chosen = _check(request, products)
+    if request.user_id is None:
+        lines = [(line.product_id, line.quantity, line.expected_price) for line in request.lines]
+        check_guest_order(lines, products)
+    check_order_rate(request.user_id, request.contact.phone)
     for _attempt in range(3):
         try:
             with unit_of_work() as outbox:
-                order = _create(request, products, outbox)
+                order = _create(request, products, outbox, chosen)
         except sa.exc.IntegrityError:
             # Either the same form was submitted twice at once, or (rarely) the code was taken.
             existing = order_for_key(request.idempotency_key)
@@ -197,7 +189,9 @@ def _load_products(request: CheckoutRequest) -> dict[int, Product]:
     }
 
 
-def _check(request: CheckoutRequest, products: dict[int, Product]) -> None:
+def _check(request: CheckoutRequest, products: dict[int, Product]) -> dict[int, DeliveryOption]:
+    """Everything the request says, against the catalog and the delivery offered now; the
+    option each producer's part goes by."""
     if not request.lines:
         raise CheckoutError(_("Your cart is empty."))
     if request.payment_method not in available_payment_methods():
@@ -220,25 +214,66 @@ def _check(request: CheckoutRequest, products: dict[int, Product]) -> None:
         for line in request.lines
         if (product := products[line.product_id]).price != line.expected_price
     ]
-    producers = {p.producer_id: p.producer for p in products.values()}
-    stalls = pickup_stalls(list(producers))
-    for producer_id, producer in producers.items():
+    chosen = _chosen_options(request, products, changes)
+    if changes:
+        raise _prices_changed(changes)
+    return chosen
+
+
+def _chosen_options(
+    request: CheckoutRequest, products: dict[int, Product], changes: list[PriceChange]
+) -> dict[int, DeliveryOption]:
+    """The option each producer's part goes by, as offered now; a fee that changed since the
+    page is added to ``changes``. Raises ``CheckoutError`` for an option not offered now."""
+    chosen = {}
+    for producer_id, lines in _lines_by_producer(request, products).items():
+        producer = products[lines[0].product_id].producer
         choice = request.deliveries.get(producer_id)
         if choice is None:
             raise CheckoutError(_("Choose how each producer's part reaches you."))
-        if choice.method is DeliveryMethod.PICKUP_STALL and choice.pickup_stall_id not in {
-            stall.id for stall in stalls[producer_id]
-        }:
-            raise CheckoutError(not_its_stall(producer.name))
-        if choice.method is not DeliveryMethod.HOME:
-            continue
-        if request.address is None:
+        home = choice.method is DeliveryMethod.HOME
+        if home and request.address is None:
             raise CheckoutError(_("Enter the address for home delivery."))
-        if choice.expected_fee is not None and choice.expected_fee != producer.delivery_fee:
+        offered = delivery_options(
+            producer,
+            request.address if home else None,
+            [(products[line.product_id], line.quantity) for line in lines],
+            sum(line.expected_price * line.quantity for line in lines),
+        )
+        option = next((o for o in offered.options if o.key == choice.key), None)
+        if option is None:
+            raise CheckoutError(_not_offered(producer, choice, request, offered.notes))
+        if choice.expected_fee is not None and choice.expected_fee != option.fee:
             label = _("Delivery from %(producer)s", producer=producer.name)
-            changes.append(PriceChange(label, choice.expected_fee, producer.delivery_fee))
-    if changes:
-        raise _prices_changed(changes)
+            changes.append(PriceChange(label, choice.expected_fee, option.fee))
+        chosen[producer_id] = option
+    return chosen
+
+
+def _not_offered(
+    producer: Producer, choice: DeliveryChoice, request: CheckoutRequest, notes: list[str]
+) -> str:
+    """Why the option chosen cannot be ordered now."""
+    if choice.method is DeliveryMethod.PICKUP_STALL:
+        return not_its_stall(producer.name)
+    if choice.key == OWN_KEY and request.address is not None:
+        return does_not_deliver(producer, request.address.province_code)
+    why = " ".join(notes)
+    return _(
+        "The delivery you chose for %(producer)s is not offered now. Choose another way. %(why)s",
+        producer=producer.name,
+        why=why,
+    ).strip()
+
+
+def _lines_by_producer(
+    request: CheckoutRequest, products: dict[int, Product]
+) -> dict[int, list[LineRequest]]:
+    """The lines of each producer, producers in the order they first appear."""
+    found: dict[int, list[LineRequest]] = {}
+    for line in request.lines:
+        found.setdefault(products[line.product_id].producer_id, []).append(line)
+    return found
 
 
 def _prices_changed(changes: list[PriceChange]) -> PricesChanged:
@@ -278,10 +313,20 @@ def _reserve(
         raise _prices_changed(changes)
 
 
-def _create(request: CheckoutRequest, products: dict[int, Product], outbox: Outbox) -> Order:
+def _create(
+    request: CheckoutRequest,
+    products: dict[int, Product],
+    outbox: Outbox,
+    chosen: dict[int, DeliveryOption],
+) -> Order:
     now = utcnow()
     online = request.payment_method is not PaymentMethod.CASH
-    hold = timedelta(minutes=current_app.config["ORDER_HOLD_MINUTES"])
+    hold = (
+        timedelta(minutes=current_app.config["ORDER_HOLD_MINUTES"])
+        if online
+        # Cash: until the producer accepts (``OrderPart.confirmed_at``), then no longer.
+        else timedelta(hours=current_app.config["CASH_HOLD_HOURS"])
+    )
     address = request.address
     order = Order(
         code=new_order_code(),
@@ -297,18 +342,15 @@ def _create(request: CheckoutRequest, products: dict[int, Product], outbox: Outb
         total=0,
         locale=request.locale,
         created_at=now,
-        expires_at=now + hold if online else None,
+        expires_at=now + hold,
     )
     if address is not None:
         order.province_code, order.province_name = address.province_code, address.province_name
-        order.district_code, order.district_name = address.district_code, address.district_name
         order.commune_code, order.commune_name = address.commune_code, address.commune_name
         order.street = address.street
     db.session.add(order)
     db.session.flush()  # claims the idempotency key before any stock is touched
-    by_producer: dict[int, list[LineRequest]] = {}
-    for line in request.lines:
-        by_producer.setdefault(products[line.product_id].producer_id, []).append(line)
+    by_producer = _lines_by_producer(request, products)
     # Part numbers follow the producers' order in the cart; the stock history names the part.
     references = {
         producer_id: f"{order.code}-{number}"
@@ -318,18 +360,22 @@ def _create(request: CheckoutRequest, products: dict[int, Product], outbox: Outb
 
     status = PartStatus.AWAITING_PAYMENT if online else PartStatus.AWAITING_FULFILMENT
     for number, (producer_id, lines) in enumerate(by_producer.items(), start=1):
-        choice = request.deliveries[producer_id]
-        producer = products[lines[0].product_id].producer
-        fee = producer.delivery_fee if choice.method is DeliveryMethod.HOME else 0
+        option = chosen[producer_id]
+        fee = option.fee
         items_total = sum(line.expected_price * line.quantity for line in lines)
         part = OrderPart(
             producer_id=producer_id,
             number=number,
             status=status,
-            delivery_method=choice.method,
-            pickup_stall_id=choice.pickup_stall_id
-            if choice.method is DeliveryMethod.PICKUP_STALL
+            delivery_method=option.method,
+            pickup_stall_id=option.stall_id
+            if option.method is DeliveryMethod.PICKUP_STALL
             else None,
+            delivery_option=option.key,
+            carrier=option.carrier,
+            carrier_service=service_of(option),
+            days_min=option.days_min,
+            days_max=option.days_max,
             items_total=items_total,
             delivery_fee=fee,
             total=items_total + fee,

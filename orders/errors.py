@@ -2,13 +2,11 @@
 
 from dataclasses import dataclass
 
+from market.domain_errors import DomainError
 
-class OrderError(Exception):
+
+class OrderError(DomainError):
     """A use case refused; ``message`` says why in the user's language."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class CartError(OrderError):
@@ -25,6 +23,14 @@ class AmountMismatch(OrderError):
 
 class CheckoutError(OrderError):
     """The order could not be placed as submitted; nothing was reserved or charged."""
+
+
+class GuestLimit(CheckoutError):
+    """A guest's order asks for more units or value than an order without an account may."""
+
+
+class TooManyOrders(CheckoutError):
+    """The account or phone number placed as many orders as it may in the last hour."""
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,12 @@
 
 awaiting_payment → awaiting_fulfilment → packed → shipped → delivered
                                                ↘ ready_for_pickup → picked_up
-Cancelling: the shopper before packing, the producer (with a reason) until the part leaves,
-expiry while unpaid. Refunded: after a cancellation or a completed part, once all money is back.
+Cancelling: the shopper before packing; the producer (with a reason) until the part leaves,
+which is also how a cash order is declined; the market when a provincial manager refunds a paid
+part that has not left (payments); expiry while unpaid or, for cash, not accepted in time.
+Refunded: after a cancellation or a completed part, once all money is back.
+A part sent by a carrier (``OrderPart.carrier``) is shipped, delivered or returned to sender
+(cancelled) by the carrier's updates (``orders.shipments``), never by hand.
 """
 
 import enum
@@ -14,7 +18,14 @@ from flask_babel import lazy_gettext as _l
 
 from orders.errors import InvalidTransition
 from orders.labels import STATUS_LABELS
-from orders.models import ActorRole, CancelKind, DeliveryMethod, OrderPart, PartStatus
+from orders.models import (
+    ActorRole,
+    CancelKind,
+    DeliveryMethod,
+    OrderPart,
+    PartStatus,
+    PaymentMethod,
+)
 
 PRODUCER_ROLES = frozenset({ActorRole.OWNER, ActorRole.STAFF, ActorRole.HELPER})
 S = PartStatus
@@ -32,6 +43,7 @@ class Action(enum.StrEnum):
     CANCEL = "cancel"
     REFUND = "refund"
     REVIVE = "revive"
+    RETURN = "return"  # the carrier brought a parcel back to the producer
 
 
 @dataclass(frozen=True)
@@ -48,17 +60,20 @@ def _for(roles: frozenset[ActorRole], *sources: PartStatus) -> dict[ActorRole, f
 
 
 _PAYMENT = frozenset({ActorRole.PAYMENT, ActorRole.SYSTEM})
+# The carrier's updates act as the system; the producer moves its own deliveries.
+_MOVERS = PRODUCER_ROLES | {ActorRole.SYSTEM}
+CARRIER_ACTIONS = frozenset({Action.SHIP, Action.DELIVER, Action.RETURN})
 
 RULES: dict[Action, Rule] = {
     Action.PAY: Rule(_for(_PAYMENT, S.AWAITING_PAYMENT), S.AWAITING_FULFILMENT, _l("Mark paid")),
     # A part cancelled because it expired unpaid comes back when paid late (stock permitting).
     Action.REVIVE: Rule(_for(_PAYMENT, S.CANCELLED), S.AWAITING_PAYMENT, _l("Take the order back")),
     Action.PACK: Rule(_for(PRODUCER_ROLES, S.AWAITING_FULFILMENT), S.PACKED, _l("Mark packed")),
-    Action.SHIP: Rule(_for(PRODUCER_ROLES, S.PACKED), S.SHIPPED, _l("Mark shipped")),
+    Action.SHIP: Rule(_for(_MOVERS, S.PACKED), S.SHIPPED, _l("Mark shipped")),
     Action.READY: Rule(
         _for(PRODUCER_ROLES, S.PACKED), S.READY_FOR_PICKUP, _l("Mark ready for pickup")
     ),
-    Action.DELIVER: Rule(_for(PRODUCER_ROLES, S.SHIPPED), S.DELIVERED, _l("Mark delivered")),
+    Action.DELIVER: Rule(_for(_MOVERS, S.SHIPPED), S.DELIVERED, _l("Mark delivered")),
     Action.HAND_OVER: Rule(
         _for(PRODUCER_ROLES, S.READY_FOR_PICKUP), S.PICKED_UP, _l("Mark picked up")
     ),
@@ -72,10 +87,17 @@ RULES: dict[Action, Rule] = {
                 S.PACKED,
                 S.READY_FOR_PICKUP,
             ),
-            ActorRole.SYSTEM: frozenset({S.AWAITING_PAYMENT}),
+            # Expiry: unpaid parts, and cash parts the producer has not accepted (see check).
+            ActorRole.SYSTEM: frozenset({S.AWAITING_PAYMENT, S.AWAITING_FULFILMENT}),
+            ActorRole.PAYMENT: frozenset({S.AWAITING_FULFILMENT, S.PACKED, S.READY_FOR_PICKUP}),
         },
         S.CANCELLED,
         _l("Cancel"),
+    ),
+    Action.RETURN: Rule(
+        _for(frozenset({ActorRole.SYSTEM}), S.PACKED, S.SHIPPED),
+        S.CANCELLED,
+        _l("Returned to the producer"),
     ),
     Action.REFUND: Rule(
         _for(_PAYMENT, S.CANCELLED, S.DELIVERED, S.PICKED_UP), S.REFUNDED, _l("Refund")
@@ -98,10 +120,27 @@ def check(part: OrderPart, action: Action, role: ActorRole) -> PartStatus:
         raise InvalidTransition(
             _("This part goes to the shopper's address: mark it shipped, then delivered.")
         )
+    if action in CARRIER_ACTIONS and (role is ActorRole.SYSTEM) != bool(part.carrier):
+        raise InvalidTransition(
+            _("The carrier marks this part shipped and delivered as it reports.")
+            if part.carrier
+            else _("Only a part sent by a carrier moves by the carrier's updates.")
+        )
+    if (
+        action is Action.CANCEL
+        and role is ActorRole.SYSTEM
+        and status == S.AWAITING_FULFILMENT
+        and not part.awaits_confirmation
+    ):
+        raise InvalidTransition(_("Only a cash order the producer has not accepted expires."))
     if (
         action in (Action.PAY, Action.REVIVE)
         and status == S.CANCELLED
-        and (part.cancel_kind != CancelKind.EXPIRED or part.paid_amount)
+        and (
+            part.cancel_kind != CancelKind.EXPIRED
+            or part.paid_amount
+            or part.order.payment_method is PaymentMethod.CASH
+        )
     ):
         raise InvalidTransition(
             _("This part was cancelled, so it cannot be paid; the money must be refunded.")

@@ -111,12 +111,12 @@ class Order(db.Model):
     contact_name: so.Mapped[str] = so.mapped_column(sa.String(120))
     contact_phone: so.Mapped[str] = so.mapped_column(sa.String(15))
     contact_email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
-    # Home-delivery address; codes are set for Tuyên Quang (market/data/places.json) only.
+    # Home-delivery address: official province and commune/ward codes (``market.places``), with
+    # the names as they were at checkout. A code is None for pickup orders, and for an address
+    # from before 2025 a manager still has to resolve (the names keep what the shopper typed).
     province_code: so.Mapped[str | None] = so.mapped_column(sa.String(2))
     province_name: so.Mapped[str] = so.mapped_column(sa.String(60), default="")
-    district_code: so.Mapped[str | None] = so.mapped_column(sa.String(3))
-    district_name: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
-    commune_code: so.Mapped[str | None] = so.mapped_column(sa.String(60))
+    commune_code: so.Mapped[str | None] = so.mapped_column(sa.String(5), index=True)
     commune_name: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
     street: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     payment_method: so.Mapped[PaymentMethod] = so.mapped_column(
@@ -127,7 +127,8 @@ class Order(db.Model):
     total: so.Mapped[int] = so.mapped_column(sa.BigInteger)
     locale: so.Mapped[str] = so.mapped_column(sa.String(5), default="vi")
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
-    # Unpaid parts hold stock until then (bank transfer and card only).
+    # Parts hold stock until then: unpaid ones (bank transfer, card), or cash ones the producer
+    # has not accepted (``OrderPart.confirmed_at``).
     expires_at: so.Mapped[datetime | None] = so.mapped_column(index=True)
 
     user: so.Mapped[User | None] = so.relationship()
@@ -143,9 +144,7 @@ class Order(db.Model):
     @property
     def address_lines(self) -> list[str]:
         """The home-delivery address, street first, as display lines."""
-        place = ", ".join(
-            p for p in (self.commune_name, self.district_name, self.province_name) if p
-        )
+        place = ", ".join(p for p in (self.commune_name, self.province_name) if p)
         return [line for line in (self.street, place) if line]
 
     @property
@@ -198,8 +197,16 @@ class OrderPart(db.Model):
     # markets feature; orders reads stalls only through ``orders.pickup``.
     # No ON DELETE action: stalls are closed, never deleted, once anything points at them.
     pickup_stall_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("stalls.id"))
+    # The delivery option the shopper chose at checkout (``orders.delivery.DeliveryOption.key``)
+    # and the days quoted to the shopper (carrier and service: ``carrier``, ``carrier_service``).
+    delivery_option: so.Mapped[str] = so.mapped_column(sa.String(60), default="", server_default="")
+    days_min: so.Mapped[int | None] = so.mapped_column(sa.SmallInteger)
+    days_max: so.Mapped[int | None] = so.mapped_column(sa.SmallInteger)
     # What the shopper typed before stalls were chosen from a list (older orders only).
     pickup_point: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    # Home delivery by a carrier: its code ("ghn") and service; None for own delivery and pickup.
+    carrier: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    carrier_service: so.Mapped[str] = so.mapped_column(sa.String(40), default="", server_default="")
     items_total: so.Mapped[int] = so.mapped_column(sa.BigInteger)
     delivery_fee: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0)
     total: so.Mapped[int] = so.mapped_column(sa.BigInteger)
@@ -214,6 +221,8 @@ class OrderPart(db.Model):
     cancel_reason: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
     # First opened by someone acting for the producer; unseen parts count as new.
     seen_at: so.Mapped[datetime | None]
+    # When the producer accepted a cash part (or began packing it); until then it expires.
+    confirmed_at: so.Mapped[datetime | None]
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
@@ -235,6 +244,17 @@ class OrderPart(db.Model):
     def units(self) -> int:
         """How many units the part holds."""
         return sum(line.quantity for line in self.lines)
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """A cash part the producer has neither accepted, begun nor been paid for: it expires
+        if left so."""
+        return (
+            self.order.payment_method is PaymentMethod.CASH
+            and self.status == PartStatus.AWAITING_FULFILMENT
+            and self.confirmed_at is None
+            and not self.paid_amount
+        )
 
     def __repr__(self) -> str:
         return f"<OrderPart {self.order_id}-{self.number} {self.status}>"

@@ -10,12 +10,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Protocol
 
-from flask import Flask, current_app
 from flask_babel import gettext as _
 
+from market import registry
 from orders.models import OrderPart
-
-EXTENSION = "pickup_stalls"
 
 
 @dataclass(frozen=True)
@@ -26,7 +24,7 @@ class PickupStall:
     producer_id: int
     number: str
     market_name: str
-    address: str  # the market's address, commune and district
+    address: str  # the market's address, commune and province
     market_days: str = ""
     url: str = ""  # the stall's public page (empty outside a request)
 
@@ -46,13 +44,8 @@ class StallDirectory(Protocol):
         """Stalls by id whatever their state now (an order names where its part went)."""
 
 
-def register_stall_directory(app: Flask, directory: StallDirectory) -> None:
-    """Let ``directory`` answer which stalls a part may be picked up at."""
-    app.extensions[EXTENSION] = directory
-
-
 def _directory() -> StallDirectory | None:
-    return current_app.extensions.get(EXTENSION)
+    return registry.PICKUP_STALLS.get()
 
 
 def pickup_stalls(producer_ids: Collection[int]) -> dict[int, list[PickupStall]]:
@@ -76,6 +69,12 @@ def pickup_stall(part: OrderPart) -> PickupStall | None:
     if part.pickup_stall_id is None or directory is None:
         return None
     return directory.stalls([part.pickup_stall_id]).get(part.pickup_stall_id)
+
+
+def stalls_by_id(stall_ids: Collection[int]) -> dict[int, PickupStall]:
+    """Stalls by id whatever their state now (none without a directory)."""
+    directory = _directory()
+    return directory.stalls(stall_ids) if directory and stall_ids else {}
 
 
 def pickup_place(part: OrderPart) -> str:

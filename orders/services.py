@@ -19,7 +19,9 @@ is safe under concurrency (see ``orders.transitions``) and raises an ``OrderErro
 - ``cancel_order(order, actor, reason)`` / ``cancel_part(part, actor, reason)``: stock is released;
   a paid part keeps ``paid_amount`` so the refund can follow. Listeners registered in
   ``orders.observers`` (payments) hear of every cancellation, expiry included, in its transaction.
-- ``expire_overdue()`` (cron) and ``expire_if_due(order)`` (when an order is read).
+- ``expire_overdue()`` (cron) and ``expire_if_due(order)`` (when an order is read): unpaid
+  parts, and cash parts their producer has not accepted (``fulfilment.accept_part``) within
+  ``CASH_HOLD_HOURS``, are cancelled and their stock released.
 
 Another package that owns the transaction (payments, crediting a payment) calls these inside
 ``orders.transaction.caller_transaction()``: they then neither commit nor roll back the
@@ -36,7 +38,7 @@ from flask_babel import gettext as _
 from market.dbtypes import utcnow
 from market.extensions import db
 from market.i18n import format_vnd
-from orders import notifications, traceability
+from orders import notifications, shipments, traceability
 from orders.errors import AmountMismatch, InvalidTransition
 from orders.lifecycle import PRODUCER_ROLES, Action, check
 from orders.models import (
@@ -72,12 +74,16 @@ CANCEL_KINDS = {ActorRole.SHOPPER: CancelKind.SHOPPER, ActorRole.SYSTEM: CancelK
 
 def payable_parts(order: Order) -> list[OrderPart]:
     """Parts an online payment would pay: awaiting payment, or expired unpaid (revivable)."""
-    return [
-        p
-        for p in order.parts
-        if p.status == PartStatus.AWAITING_PAYMENT
-        or (p.cancel_kind == CancelKind.EXPIRED and p.paid_amount == 0)
-    ]
+    return [p for p in order.parts if p.status == PartStatus.AWAITING_PAYMENT or _revivable(p)]
+
+
+def _revivable(part: OrderPart) -> bool:
+    """An online part that expired unpaid (a cash part that expired was never accepted)."""
+    return (
+        part.cancel_kind == CancelKind.EXPIRED
+        and part.paid_amount == 0
+        and part.order.payment_method is not PaymentMethod.CASH
+    )
 
 
 def amount_payable(order: Order) -> int:
@@ -99,7 +105,7 @@ def _pay(parts: list[OrderPart], reference: str, actor: Actor, outbox: Outbox) -
         paid = {"paid_amount": part.total, "paid_reference": reference, "paid_at": utcnow()}
         guard = (OrderPart.paid_amount == 0,)
         apply(part, Action.PAY, actor, amount=part.total, guard=guard, **paid)
-        outbox.extend(notifications.part_to_fulfil(part))
+        outbox.extend(notifications.part_paid(part))
 
 
 def reopen_expired(order: Order, *, actor: Actor = PAYMENT) -> list[OrderPart]:
@@ -108,7 +114,7 @@ def reopen_expired(order: Order, *, actor: Actor = PAYMENT) -> list[OrderPart]:
     The parts that expired unpaid go back to awaiting payment and the order is held for another
     ``ORDER_HOLD_MINUTES``; raises ``OutOfStock`` (nothing changes) if the stock is gone.
     """
-    parts = [p for p in order.parts if p.cancel_kind == CancelKind.EXPIRED and not p.paid_amount]
+    parts = [p for p in order.parts if _revivable(p)]
     if not parts:
         return []
     with unit_of_work():
@@ -266,14 +272,22 @@ def _refunded_from(part: OrderPart) -> PartStatus:
 
 
 def _cancel(part: OrderPart, actor: Actor, reason: str) -> None:
+    # The market (payments, a manager refunding the part) cancels with no kind: its reason says.
     kind = CancelKind.PRODUCER if actor.role in PRODUCER_ROLES else CANCEL_KINDS.get(actor.role)
-    if kind is None:
+    if kind is None and actor.role is not ActorRole.PAYMENT:
         raise InvalidTransition(_("You may not do this to an order part."))
+    # Expiry never takes a cash part the producer accepted, or was paid for, at this moment.
+    guard = (
+        (OrderPart.confirmed_at.is_(None), OrderPart.paid_amount == 0)
+        if actor.role is ActorRole.SYSTEM
+        else ()
+    )
     apply(
         part,
         Action.CANCEL,
         actor,
         note=reason,
+        guard=guard,
         cancel_kind=kind,
         cancel_reason=reason[:500],
     )
@@ -281,8 +295,9 @@ def _cancel(part: OrderPart, actor: Actor, reason: str) -> None:
 
 def _cancel_parts(order: Order, parts: list[OrderPart], actor: Actor, reason: str) -> None:
     reason = reason.strip()
-    if actor.role in PRODUCER_ROLES and not reason:
+    if actor.role in (*PRODUCER_ROLES, ActorRole.PAYMENT) and not reason:
         raise InvalidTransition(_("Say why you cancel, so the shopper understands."))
+    at_carrier = shipments.cancel_at_carrier(parts, actor.role)
     with unit_of_work() as outbox:
         # The order row first, as payments locks it before crediting it, so the two never wait
         # on each other in a circle; then the listeners see the order as it now is.
@@ -291,15 +306,19 @@ def _cancel_parts(order: Order, parts: list[OrderPart], actor: Actor, reason: st
         for part in sorted(parts, key=lambda p: p.id):
             _cancel(part, actor, reason)
         release_stock(parts, reason=f"cancelled by {actor.role}", actor=actor)
+        shipments.mark_cancelled(at_carrier)
         traceability.withdraw_shipment_lots(
             [p for p in parts if was[p.id] == PartStatus.READY_FOR_PICKUP]
         )
         parts_cancelled(order)
         outbox.extend(notifications.parts_cancelled(order, parts))
-        if actor.role is ActorRole.SHOPPER:
-            for part in parts:
-                if was[part.id] != PartStatus.AWAITING_PAYMENT:
-                    outbox.extend(notifications.part_cancelled_by_shopper(part))
+        for part in parts:
+            if was[part.id] == PartStatus.AWAITING_PAYMENT:
+                continue
+            if actor.role is ActorRole.SHOPPER:
+                outbox.extend(notifications.part_cancelled_by_shopper(part))
+            elif actor.role is ActorRole.SYSTEM:
+                outbox.extend(notifications.part_expired_unaccepted(part))
 
 
 def cancel_part(part: OrderPart, actor: Actor, reason: str = "") -> OrderPart:
@@ -328,7 +347,9 @@ def cancel_order(order: Order, actor: Actor, reason: str = "") -> list[OrderPart
 
 
 def _expire(order: Order) -> int:
-    parts = [p for p in order.parts if p.status == PartStatus.AWAITING_PAYMENT]
+    parts = [
+        p for p in order.parts if p.status == PartStatus.AWAITING_PAYMENT or p.awaits_confirmation
+    ]
     if not parts:
         return 0
     try:
@@ -342,19 +363,27 @@ def _expire(order: Order) -> int:
 
 
 def expire_if_due(order: Order, now: datetime | None = None) -> int:
-    """Cancel the order's unpaid parts if their hold has run out; returns how many."""
+    """Cancel the order's unpaid (or unaccepted cash) parts if their hold has run out."""
     if order.expires_at is None or order.expires_at > (now or utcnow()):
         return 0
     return _expire(order)
 
 
 def expire_overdue(now: datetime | None = None, *, producer_id: int | None = None) -> int:
-    """Cancel every unpaid part whose hold has run out (cron), optionally of one producer."""
+    """Cancel every part whose hold has run out (cron), optionally of one producer: unpaid
+    ones, and cash ones their producer has not accepted."""
+    unaccepted_cash = sa.and_(
+        Order.payment_method == PaymentMethod.CASH,
+        OrderPart.status == PartStatus.AWAITING_FULFILMENT,
+        OrderPart.confirmed_at.is_(None),
+        OrderPart.paid_amount == 0,
+    )
     overdue = (
         sa.select(OrderPart.order_id)
         .join(Order, OrderPart.order_id == Order.id)
         .where(
-            OrderPart.status == PartStatus.AWAITING_PAYMENT, Order.expires_at <= (now or utcnow())
+            sa.or_(OrderPart.status == PartStatus.AWAITING_PAYMENT, unaccepted_cash),
+            Order.expires_at <= (now or utcnow()),
         )
     )
     if producer_id is not None:

@@ -15,8 +15,7 @@ import logging
 import sqlalchemy as sa
 
 from catalog.models import Product
-from catalog.workspace.models import StockReason
-from catalog.workspace.stock import record_stock_change
+from catalog.stock_history import StockReason, record_stock_change
 from market.extensions import db
 
 logger = logging.getLogger(__name__)

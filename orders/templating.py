@@ -3,13 +3,14 @@
 import logging
 
 import sqlalchemy as sa
-from flask import Flask, g
+from flask import Flask, g, session
 from flask_login import current_user
 
 from catalog.models import Producer
 from catalog.permissions import producers_for
 from market.extensions import db
-from orders import cart, labels
+from orders import cart, labels, shipments
+from orders.delivery import rule_of
 from orders.fulfilment import new_part_counts
 from orders.lifecycle import action_label
 from orders.pickup import pickup_stall
@@ -46,16 +47,27 @@ def producer_order_links() -> list[tuple[Producer, int]]:
     return g.producer_order_links
 
 
+def has_guest_orders() -> bool:
+    """True when this browser placed orders without an account (the header offers them)."""
+    from orders.views.checkout import GUEST_ORDERS_KEY  # the views import this module's package
+
+    return bool(session.get(GUEST_ORDERS_KEY))
+
+
 def init_app(app: Flask) -> None:
     """Make the helpers available in every template."""
     app.jinja_env.globals.update(
         cart_count=cart_count,
         producer_order_links=producer_order_links,
+        has_guest_orders=has_guest_orders,
         status_labels=labels.STATUS_LABELS,
         delivery_labels=labels.DELIVERY_LABELS,
+        shipment_labels=labels.SHIPMENT_LABELS,
+        carrier_name=shipments.carrier_name,
         payment_labels=labels.PAYMENT_LABELS,
         actor_labels=labels.ACTOR_LABELS,
-        cancel_labels=labels.CANCEL_LABELS,
+        cancel_label=labels.cancel_label,
         action_label=action_label,
         pickup_stall=pickup_stall,
+        delivery_rule=rule_of,
     )

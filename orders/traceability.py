@@ -136,6 +136,7 @@ def lot_buyers(lot_id: int) -> list[Buyer]:
             phone=part.order.contact_phone,
             order_reference=part.reference,
             locale=part.order.locale,
+            user_id=part.order.user_id,
         )
         for part in parts
         if part.number in wanted[part.order.code]

@@ -1,47 +1,54 @@
-"""A use case's transaction: commit its changes, then send the mail it prepared.
+"""A use case's transaction: commit its changes together with the notices it prepared.
 
 Usually each use case owns its transaction. When another package already holds one (payments
 credits money and calls orders inside its own transaction, after locking the payment code), it
-wraps the calls in ``caller_transaction()``: the same use cases then run in a savepoint, never
-commit, and their mail waits until the caller commits (and is dropped if it rolls back).
+wraps the calls in ``caller_transaction()``: the same use cases then run in a savepoint and never
+commit. Either way the notices are recorded (``market.notify.notify``: a message and a job per
+channel) in the same transaction, so they are sent if and only if the change commits.
 """
 
-import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-import sqlalchemy.orm as so
-
+from market.accounts.models import User
 from market.extensions import db
-from market.mail import send_mail
-
-logger = logging.getLogger(__name__)
+from market.notify import Topic, notify
 
 JOINED = "orders_caller_transaction"
-PENDING = "orders_pending_mail"
 
 
 @dataclass(frozen=True)
-class Mail:
-    """A plain-text message, written in its reader's language before the commit."""
+class Notice:
+    """A notice to one person: a notify template and its params, written in their language.
 
-    to: str
-    subject: str
-    body: str
+    ``user`` hears it on the channels they chose; a guest (no user) at ``phone``/``email``.
+    """
+
+    topic: Topic
+    template: str
+    params: dict[str, str]
+    locale: str
+    user: User | None = None
+    phone: str | None = None
+    email: str | None = None
 
 
-class Outbox(list[Mail]):
-    """Messages to send once the transaction that caused them is committed."""
+class Outbox(list[Notice]):
+    """Notices the use case wants sent once its change is committed."""
 
-    def send(self) -> None:
-        """Send every message; a mail failure is logged, never undoes the committed change."""
-        for mail in self:
-            try:
-                send_mail(mail.to, mail.subject, mail.body)
-            except Exception:
-                logger.exception("Could not send mail %r to %s", mail.subject, mail.to)
+    def record(self) -> None:
+        """Record every notice with notify in the current transaction."""
+        for notice in self:
+            notify(
+                notice.topic,
+                notice.template,
+                notice.params,
+                user=notice.user,
+                phone=notice.phone,
+                email=notice.email,
+                locale=notice.locale,
+            )
 
 
 @contextmanager
@@ -58,44 +65,22 @@ def caller_transaction() -> Iterator[None]:
 
 @contextmanager
 def unit_of_work() -> Iterator[Outbox]:
-    """Commit what the block did and send its mail, or roll everything back on an error.
+    """Commit what the block did with its notices, or roll everything back on an error.
 
     Inside ``caller_transaction()`` the block runs in a savepoint instead: an error undoes only
-    the block, and the mail is sent after the caller's commit.
+    the block (and its notices), and the caller's commit sends them.
     """
     outbox = Outbox()
     session = db.session()
     if session.info.get(JOINED):
         with session.begin_nested():
             yield outbox
-        transaction = session.get_nested_transaction() or session.get_transaction()
-        session.info.setdefault(PENDING, []).append((transaction, outbox))
+            outbox.record()
         return
     try:
         yield outbox
+        outbox.record()
         db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
-    outbox.send()
-
-
-def _within(transaction: so.SessionTransaction | None, ancestor: so.SessionTransaction) -> bool:
-    while transaction is not None:
-        if transaction is ancestor:
-            return True
-        transaction = transaction.parent
-    return False
-
-
-@sa.event.listens_for(so.Session, "after_commit")
-def _send_pending(session: so.Session) -> None:
-    for _transaction, outbox in session.info.pop(PENDING, []):
-        outbox.send()
-
-
-@sa.event.listens_for(so.Session, "after_soft_rollback")
-def _drop_pending(session: so.Session, previous: so.SessionTransaction) -> None:
-    pending = session.info.get(PENDING)
-    if pending:
-        session.info[PENDING] = [(t, o) for t, o in pending if not _within(t, previous)]

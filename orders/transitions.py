@@ -16,7 +16,7 @@ from catalog.models import Product
 from market.accounts.models import User
 from market.dbtypes import utcnow
 from market.extensions import db
-from orders import lifecycle, stock
+from orders import lifecycle, observers, stock
 from orders.errors import InvalidTransition, OutOfStock, Shortage
 from orders.models import ActorRole, OrderLine, OrderPart, PartEvent
 
@@ -46,7 +46,9 @@ def changed_meanwhile() -> InvalidTransition:
 
 
 def update_part(part: OrderPart, guard: list[Any], **values: Any) -> None:
-    """Write ``values`` only if ``guard`` still holds, and keep ``part`` in step."""
+    """Write ``values`` only if ``guard`` still holds, keep ``part`` in step, and tell the
+    part's observers."""
+    before = {key: getattr(part, key) for key in values}
     result = db.session.execute(
         sa.update(OrderPart)
         .where(OrderPart.id == part.id, *guard)
@@ -57,6 +59,7 @@ def update_part(part: OrderPart, guard: list[Any], **values: Any) -> None:
         raise changed_meanwhile()
     for key, value in values.items():
         set_committed_value(part, key, value)
+    observers.part_changed(part, before)
 
 
 def record(part: OrderPart, actor: Actor, *, to_status: Any = None, **fields: Any) -> None:

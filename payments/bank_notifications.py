@@ -17,12 +17,12 @@ from flask import current_app
 from market.banks import bank_by_bin
 from market.dbtypes import utcnow
 from market.extensions import db
+from market.idempotency import insert_once
 from payments import vietqr
 from payments.bank_providers import BankTransaction
 from payments.codes import Resolved, compact, find_due, match_description
-from payments.crediting import credit, hold_for_refund
+from payments.crediting import bank_transfer_key, credit, hold_for_refund
 from payments.errors import AlreadyHandled, NotMarketMoney, UnknownCode, WrongAccount
-from payments.idempotency import insert_once
 from payments.ledger import add_entry
 from payments.models import (
     BankNotification,
@@ -31,6 +31,7 @@ from payments.models import (
     Outcome,
     PaymentMethod,
 )
+from payments.payout_runs import payout_notice
 from payments.targets import BankAccount
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ COLLECTION_SETTINGS = ("COLLECTION_BANK_BIN", "COLLECTION_ACCOUNT", "COLLECTION_
 REASON_DEBIT = "debit"
 REASON_NO_CODE = "no_code"
 REASON_WRONG_ACCOUNT = "wrong_account"
+REASON_DUPLICATE = "duplicate"  # the same bank transfer, already credited as another provider's
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,10 @@ def _process(notification_id: int) -> NotificationStatus:
 
 def _apply(note: BankNotification) -> tuple[NotificationStatus, Outcome, str | None, str]:
     """What a claimed notification comes to: its status, outcome, code and why."""
+    if note.amount and into_collection_account(note):
+        payout = payout_notice(note)  # the market paying a producer, or the money coming back
+        if payout is not None:
+            return payout
     if not note.is_credit or note.amount == 0:
         return NotificationStatus.IGNORED, Outcome.IGNORED, None, REASON_DEBIT
     resolved = match_description(note.description, note.provider_code)
@@ -177,6 +183,8 @@ def _apply(note: BankNotification) -> tuple[NotificationStatus, Outcome, str | N
     if not reached(note, resolved.due.account or collection_account()):
         return NotificationStatus.UNMATCHED, Outcome.UNMATCHED, code, REASON_WRONG_ACCOUNT
     outcome = _credit(note, resolved)
+    if outcome is None:
+        return NotificationStatus.IGNORED, Outcome.IGNORED, code, REASON_DUPLICATE
     return NotificationStatus.CREDITED, outcome, code, str(outcome)
 
 
@@ -200,6 +208,9 @@ def assign(notification_id: int, code: str, actor_id: int) -> Outcome:
     result = _credit(note, resolved, actor_id=actor_id)
     note.status, note.payment_code = NotificationStatus.ASSIGNED, resolved.due.code
     note.handled_by_id, note.note = actor_id, str(result)
+    if result is None:
+        note.status, note.note = NotificationStatus.IGNORED, REASON_DUPLICATE
+        result = Outcome.IGNORED
     db.session.commit()
     return result
 
@@ -241,7 +252,10 @@ def pending_ids(limit: int = 500) -> list[int]:
     )
 
 
-def _credit(note: BankNotification, resolved: Resolved, actor_id: int | None = None) -> Outcome:
+def _credit(
+    note: BankNotification, resolved: Resolved, actor_id: int | None = None
+) -> Outcome | None:
+    """Credit the notified transfer to the code; None if that transfer was credited already."""
     result = credit(
         resolved,
         note.amount,
@@ -251,7 +265,7 @@ def _credit(note: BankNotification, resolved: Resolved, actor_id: int | None = N
         notification_id=note.id,
         actor_id=actor_id,
     )
-    return result.outcome or Outcome.IGNORED
+    return result.outcome
 
 
 def _claim(notification_id: int, status: NotificationStatus) -> bool:
@@ -266,4 +280,13 @@ def _claim(notification_id: int, status: NotificationStatus) -> bool:
 
 
 def _dedupe_key(note: BankNotification) -> str:
-    return f"bank:{note.provider}:{note.provider_tx_id}"
+    """The bank's identity of the transfer when it gave a reference, else the provider's."""
+    return (
+        bank_transfer_key(
+            note.account_number or note.virtual_account,
+            note.bank_reference,
+            note.amount,
+            note.transacted_at,
+        )
+        or f"bank:{note.provider}:{note.provider_tx_id}"
+    )

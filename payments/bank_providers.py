@@ -8,13 +8,19 @@ must be within 5 minutes. Comparisons run in constant time.
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from payments.models import BankProvider
 
 CASSO_TOLERANCE_SECONDS = 300
+# Unix milliseconds have 13 digits until the year 2286; a longer "number" is not a timestamp
+# (and Python refuses to read one of more than 4,300 digits).
+CASSO_TIMESTAMP = re.compile(r"[0-9]{1,16}")
 MAX_AMOUNT = 10**13
 VIETNAM_OFFSET = timedelta(hours=7)
 
@@ -24,7 +30,8 @@ class VerificationError(Exception):
 
 
 class PayloadError(ValueError):
-    """A verified request whose body is not a transaction we can read."""
+    """A verified request whose body is not a transaction we can read; the message is lazy, so
+    it is kept in English (``force_locale``) and shown to a manager in their language."""
 
 
 @dataclass(frozen=True)
@@ -71,27 +78,35 @@ def verify_casso(body: str, header: str | None, key: str, now: float) -> Any:
         raise VerificationError("CASSO_CHECKSUM_KEY is not configured.")
     parts = dict(item.strip().partition("=")[::2] for item in (header or "").split(","))
     timestamp, signature = parts.get("t", ""), parts.get("v1", "")
-    if not timestamp.isdigit() or not signature:
+    if not CASSO_TIMESTAMP.fullmatch(timestamp) or not signature:
         raise VerificationError("Missing or malformed X-Casso-Signature.")
     if abs(now - int(timestamp) / 1000) > CASSO_TOLERANCE_SECONDS:
         raise VerificationError("Stale Casso signature timestamp.")
     try:
-        data = json.loads(body)
-    except ValueError:
+        data = read_json(body)
+        expected = casso_signature(key, timestamp, data)
+    except (ValueError, RecursionError):  # not JSON, nested too deep, or lone surrogates
         raise VerificationError("A Casso body must be JSON to be verified.") from None
-    expected = casso_signature(key, timestamp, data)
     if not hmac.compare_digest(expected.encode(), signature.lower().encode()):
         raise VerificationError("Wrong Casso signature.")
     return data
 
 
+def read_json(body: str) -> Any:
+    """Parse a webhook body; any body that is not JSON (also one nested too deep) is refused."""
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        raise PayloadError(_l("The body is not JSON.")) from None
+
+
 def parse_sepay(data: Any) -> BankTransaction:
     """Read SePay's transaction body."""
     if not isinstance(data, dict):
-        raise PayloadError("A SePay body is a JSON object.")
+        raise PayloadError(_l("A SePay body is a JSON object."))
     direction = data.get("transferType")
     if direction not in ("in", "out"):
-        raise PayloadError("transferType must be 'in' or 'out'.")
+        raise PayloadError(_l("transferType must be 'in' or 'out'."))
     content = _text(data.get("content"))
     return BankTransaction(
         provider=BankProvider.SEPAY,
@@ -111,10 +126,10 @@ def parse_casso(data: Any) -> BankTransaction:
     """Read Casso v2's ``data`` object; a negative amount is a debit."""
     record = data.get("data") if isinstance(data, dict) else None
     if not isinstance(record, dict):
-        raise PayloadError("A Casso body holds the transaction under 'data'.")
+        raise PayloadError(_l("A Casso body holds the transaction under 'data'."))
     signed_amount = record.get("amount")
     if isinstance(signed_amount, bool) or not isinstance(signed_amount, int):
-        raise PayloadError("amount must be a whole number of đồng.")
+        raise PayloadError(_l("The amount must be a whole number of đồng."))
     return BankTransaction(
         provider=BankProvider.CASSO,
         tx_id=_tx_id(record.get("id")),
@@ -131,16 +146,18 @@ def parse_casso(data: Any) -> BankTransaction:
 
 def _tx_id(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, int | str) or str(value).strip() == "":
-        raise PayloadError("The transaction id is missing.")
+        raise PayloadError(_l("The transaction id is missing."))
     text = str(value).strip()
     if len(text) > 64:
-        raise PayloadError("The transaction id is too long.")
+        raise PayloadError(_l("The transaction id is too long."))
+    if not text.isprintable():
+        raise PayloadError(_l("The transaction id holds control characters."))
     return text
 
 
 def _amount(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < MAX_AMOUNT:
-        raise PayloadError("The amount must be a whole number of đồng.")
+        raise PayloadError(_l("The amount must be a whole number of đồng."))
     return value
 
 
@@ -148,8 +165,11 @@ def _text(value: Any, limit: int = 500) -> str:
     if value is None:
         return ""
     if not isinstance(value, str | int):
-        raise PayloadError("A text field has an unexpected type.")
-    return str(value).strip()[:limit]
+        raise PayloadError(_l("A text field has an unexpected type."))
+    # NUL and lone surrogates are legal in JSON ("\\u0000", "\\ud800") but no database text
+    # column holds them; the raw body keeps them, the fields we read drop them.
+    text = str(value).encode("utf-8", "replace").decode().replace("\x00", "")
+    return text.strip()[:limit]
 
 
 def _local_time(value: Any) -> datetime | None:

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from market.codes import payment_code, payment_prefix, random_code
 from market.extensions import db
-from payments.idempotency import insert_once
+from market.idempotency import insert_once
 from payments.models import PaymentCode
 from payments.targets import PaymentDue, PaymentTarget, own_account_kinds, registered_targets
 from payments.vietqr import ascii_text

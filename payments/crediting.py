@@ -7,17 +7,21 @@ owns the transaction (and the stored notification or event that goes with it).
 
 import logging
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from market.extensions import db
-from payments.codes import Resolved, find_due, lock_code, remember_amount_due
-from payments.idempotency import insert_once
+from market.idempotency import insert_once
+from payments.codes import Resolved, compact, find_due, lock_code, remember_amount_due
+from payments.fees import fix_part_fee
 from payments.ledger import add_entry, code_sums, outstanding_refund_due, pay_state, status_of
 from payments.models import EntryKind, LedgerEntry, Outcome, PaymentMethod
 from payments.targets import DueState, PartDue, PaymentDue, PaymentStatus
 
 logger = logging.getLogger(__name__)
+
+VIETNAM_OFFSET = timedelta(hours=7)
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,20 @@ def credit(
     return Credit(entry, outcome, after)
 
 
+def bank_transfer_key(
+    account: str, bank_reference: str, amount: int, transacted_at: datetime | None
+) -> str | None:
+    """The bank's own identity of a transfer, the same whichever service reports it (SePay,
+    Casso): the receiving account, the bank's reference, the amount and the Vietnam day it was
+    made. Used as the payment's ``dedupe_key``, so one transfer is credited once; None when the
+    bank gave no reference (then only the provider's own id tells duplicates apart)."""
+    reference = compact(bank_reference)
+    if not reference:
+        return None
+    day = (transacted_at + VIETNAM_OFFSET).date().isoformat() if transacted_at else "-"
+    return f"banktx:{compact(account)}:{reference}:{amount}:{day}"[:200]
+
+
 def classify(due: PaymentDue, before: PaymentStatus, amount: int) -> tuple[Outcome, int]:
     """The outcome of receiving ``amount`` and how much of it must go back."""
     if due.state != DueState.OPEN and not before.is_paid:
@@ -116,18 +134,38 @@ def settle(code: str) -> None:
     payment takes it back (``credit``). Still open and what it holds covers what it now asks:
     the excess is flagged as an overpayment and the parts not yet paid are paid, as if the last
     payment had just arrived. Still short: it stays partly paid, its new amount due remembered
-    (``lock_code``). The caller commits.
+    (``lock_code``). Paid parts withdrawn (cancelled after payment) have their earning marked,
+    so their money is a refund due, never owed to the producer. The caller commits.
     """
     resolved = find_due(code)
     if resolved is None:
         return
     lock_code(resolved)
     due = resolved.target.due(code) or resolved.due
+    withdraw_earnings(code, [part.ref for part in due.parts if part.withdrawn])
     status = status_of(due)
     if due.state != DueState.OPEN:
         _hold(code, status)
     elif status.is_paid:
         _pay_what_is_covered(resolved, due, status)
+
+
+def withdraw_earnings(code: str, part_refs: list[str]) -> None:
+    """Mark the earnings of parts withdrawn after payment (``refund_due`` = the whole share):
+    what the market holds for them goes back to the payer, not to the producer."""
+    if not part_refs:
+        return
+    db.session.execute(
+        sa.update(LedgerEntry)
+        .where(
+            LedgerEntry.target_code == code,
+            LedgerEntry.kind == EntryKind.EARNING,
+            LedgerEntry.part_ref.in_(part_refs),
+            LedgerEntry.refund_due == 0,
+        )
+        .values(refund_due=LedgerEntry.amount)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _hold(code: str, status: PaymentStatus) -> None:
@@ -251,8 +289,8 @@ def hold_for_refund(
 
 
 def _earn(code: str, part: PartDue, method: PaymentMethod) -> None:
-    """Credit a producer with its part's share, once per part."""
-    insert_once(
+    """Credit a producer with its part's share, once per part, and fix the part's fee."""
+    earned = insert_once(
         LedgerEntry,
         {
             "kind": EntryKind.EARNING,
@@ -266,3 +304,5 @@ def _earn(code: str, part: PartDue, method: PaymentMethod) -> None:
         },
         unique_on=("dedupe_key",),
     )
+    if earned is not None:
+        fix_part_fee(code, part, method)

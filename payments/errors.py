@@ -2,8 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 
+from market.domain_errors import DomainError
 
-class PaymentError(Exception):
+
+class PaymentError(DomainError):
     """Base class: ``message`` is shown to the user as is (translated when it is read)."""
 
     default_message = _l("The payment could not be processed.")
@@ -81,4 +83,58 @@ class NotMarketMoney(PaymentError):
     default_message = _l(
         "This money was paid into a seller's own account, not the market's: only the seller "
         "can give it back."
+    )
+
+
+class PartsRequired(PaymentError):
+    """A refund beyond the money flagged to go back must name the parts it refunds."""
+
+    default_message = _l(
+        "Only money flagged for refund can be given back on its own: choose the order parts "
+        "this refund is for."
+    )
+
+
+class ReasonRequired(PaymentError):
+    """Cancelling a part still being fulfilled needs a reason the shopper and producer see."""
+
+    default_message = _l("Say why the part is cancelled and refunded, so the producer knows.")
+
+
+class InvalidRate(PaymentError):
+    """A commission or VAT rate outside 0–100 %."""
+
+    default_message = _l("Enter a rate between 0 and 100 %.")
+
+
+class NothingToPay(PaymentError):
+    """No producer's payable balance reaches the run's minimum."""
+
+    default_message = _l("No producer has a payable balance above the minimum.")
+
+
+class LineClosed(PaymentError):
+    """The payout line was already confirmed, returned or cancelled."""
+
+    default_message = _l("This payout is already settled.")
+
+
+class AccountNotChecked(PaymentError):
+    """A payout or poster needs a payout account a manager has checked."""
+
+    default_message = _l("The producer has no checked payout account yet.")
+
+
+class InvalidAccount(PaymentError):
+    """A payout account no banking app could pay into."""
+
+    default_message = _l("Check the bank, the account number and the holder's name.")
+
+
+class CarrierCollects(PaymentError):
+    """A carrier delivers the part and collects its cash: the producer never holds it."""
+
+    default_message = _l(
+        "The carrier collects this part's cash from the shopper; it is recorded when the "
+        "carrier reports the delivery."
     )

@@ -4,13 +4,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from market.i18n import format_vnd
-from payments.models import Outcome, PaymentMethod
+from payments.cod_models import CodRemittance, RemittanceOutcome
+from payments.models import Outcome, PaymentMethod, RefundRequestStatus
 from payments.targets import PaymentStatus, PayState
 
 METHODS = {
     PaymentMethod.BANK_TRANSFER: _l("Bank transfer (VietQR)"),
     PaymentMethod.CARD: _l("Card"),
     PaymentMethod.CASH: _l("Cash"),
+    PaymentMethod.CARRIER_COD: _l("Cash collected by the carrier"),
 }
 
 OUTCOMES = {
@@ -28,7 +30,20 @@ REASONS = {
     "debit": _l("a debit, not a payment"),
     "no_code": _l("no known payment code in the description"),
     "wrong_account": _l("paid into another account than the code's"),
+    "duplicate": _l("the same bank transfer, already credited from another notification service"),
 }
+
+
+REQUEST_STATES = {
+    RefundRequestStatus.PENDING: _l("waiting for the market"),
+    RefundRequestStatus.APPROVED: _l("refunded"),
+    RefundRequestStatus.REJECTED: _l("rejected"),
+}
+
+
+def request_status_label(status: RefundRequestStatus | str) -> str:
+    """Where a refund request stands, in words."""
+    return str(REQUEST_STATES.get(status, status))  # type: ignore[call-overload]
 
 
 def method_label(method: PaymentMethod | str | None) -> str:
@@ -76,3 +91,17 @@ def status_label(status: PaymentStatus) -> str:
             )
         return _("Cancelled")
     return _("Waiting for payment")
+
+
+def remittance_label(line: CodRemittance) -> str:
+    """What a remitted line that did not simply settle means, in words."""
+    if line.outcome is RemittanceOutcome.SHORT:
+        held = line.receivable.outstanding if line.receivable else 0
+        return _("short-paid: %(held)s still held by the carrier", held=format_vnd(held))
+    if line.outcome is RemittanceOutcome.OVER:
+        return _("over-paid by %(extra)s", extra=format_vnd(line.amount - line.applied))
+    if line.outcome is RemittanceOutcome.DUPLICATE:
+        return _("paid twice: this parcel's cash was remitted already")
+    if line.outcome is RemittanceOutcome.UNKNOWN:
+        return _("unknown tracking code: no cash on delivery by this carrier under it")
+    return _("settled")

@@ -5,7 +5,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from market.extensions import db
-from payments.models import EntryKind, EntryStatus, LedgerEntry
+from payments.models import EntryKind, EntryStatus, LedgerEntry, PaymentMethod
 from payments.targets import DueState, PaymentDue, PaymentStatus, PayState
 
 COUNTS = LedgerEntry.status != EntryStatus.FAILED
@@ -135,3 +135,25 @@ def part_balances(code: str) -> list[tuple[str, int, int]]:
         .order_by(LedgerEntry.part_ref)
     )
     return [(ref, producer, int(balance)) for ref, producer, balance in rows]
+
+
+def withdrawn_parts() -> sa.Select:
+    """Per part withdrawn after payment (cancelled or refunded: its earning's ``refund_due``
+    is set): code, part, producer, and the market's money still held for it (its non-cash
+    share minus the non-cash refunds made against it)."""
+    entry = LedgerEntry
+    not_cash = entry.method != PaymentMethod.CASH
+    earning = entry.kind == EntryKind.EARNING
+    refund = sa.and_(entry.kind == EntryKind.REFUND, COUNTS)
+    held = _sum_where(sa.and_(earning, not_cash)) - _sum_where(sa.and_(refund, not_cash))
+    return (
+        sa.select(
+            entry.target_code.label("code"),
+            entry.part_ref.label("part_ref"),
+            sa.func.max(entry.producer_id).label("producer_id"),
+            held.label("held"),
+        )
+        .where(entry.part_ref.is_not(None))
+        .group_by(entry.target_code, entry.part_ref)
+        .having(sa.func.max(sa.case((earning, entry.refund_due), else_=0)) > 0)
+    )

@@ -14,14 +14,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from catalog.storefront import local_today
 from market.extensions import db
-from market.i18n import format_vnd
+from market.i18n import format_vnd, local_today
 from market.permissions import provincial_manager_required
-from payments import bank_notifications, reconciliation
+from orders.labels import STATUS_LABELS
+from orders.models import OrderPart
+from payments import bank_notifications, disputes, reconciliation, unreadable_notifications
+from payments import refund_requests as requesting
 from payments.codes import paid_into_own_account
 from payments.errors import NotMarketMoney, PaymentError
-from payments.forms import AssignForm, PayoutForm, PeriodForm, RefundForm, ReturnForm
+from payments.forms import (
+    AssignForm,
+    PaymentRefundForm,
+    PeriodForm,
+    RefundDecisionForm,
+    ReturnForm,
+)
 from payments.labels import outcome_label
 from payments.ledger import outstanding_refund_due, refundable
 from payments.methods import METHODS
@@ -30,9 +38,10 @@ from payments.models import (
     EntryKind,
     LedgerEntry,
     NotificationStatus,
-    PaymentMethod,
+    RefundRequest,
+    UnreadableNotification,
 )
-from payments.payouts import record_payout
+from payments.order_refunds import refund_whole_part, refundable_amount, refundable_parts
 from payments.refunds import refund_payment
 
 logger = logging.getLogger(__name__)
@@ -67,7 +76,12 @@ def overview() -> ResponseReturnValue:
         partial=reconciliation.partial_payments(limit),
         overpaid=reconciliation.overpayments(limit),
         refunds_due=reconciliation.refunds_due(limit),
+        part_refunds_due=reconciliation.part_refunds_due(limit),
+        refund_requests=len(requesting.pending_requests(limit)),
+        disputes=disputes.open_disputes(),
         owed=reconciliation.payouts_owed(),
+        unreadable=unreadable_notifications.waiting(limit),
+        handled_form=ReturnForm(prefix="handled"),
         list_limit=limit,
     )
 
@@ -121,10 +135,27 @@ def return_credit(notification_id: int) -> ResponseReturnValue:
     return redirect(url_for("payments_manager.overview"))
 
 
+@bp.post("/khong-doc-duoc/<int:notification_id>/da-xu-ly")
+@provincial_manager_required
+def unreadable_handled(notification_id: int) -> ResponseReturnValue:
+    """Mark an unreadable bank notification as dealt with (checked against the statement)."""
+    db.get_or_404(UnreadableNotification, notification_id)
+    if ReturnForm(prefix="handled").validate_on_submit():
+        try:
+            unreadable_notifications.mark_handled(notification_id, current_user.id)
+        except PaymentError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("The notification is marked as dealt with."), "success")
+    return redirect(url_for("payments_manager.overview"))
+
+
 @bp.route("/hoan-tien/<int:entry_id>", methods=["GET", "POST"])
 @provincial_manager_required
 def refund(entry_id: int) -> ResponseReturnValue:
-    """Give back money from one payment: by Stripe for cards, else record the transfer made."""
+    """Give back money from one payment, naming what it is for: its flagged money and whole
+    order parts (a part still being prepared is cancelled). By Stripe for cards, else the
+    transfer the manager made."""
     entry = db.get_or_404(LedgerEntry, entry_id)
     if entry.kind != EntryKind.PAYMENT or entry.method is None:
         return redirect(url_for("payments_manager.overview"))
@@ -132,64 +163,96 @@ def refund(entry_id: int) -> ResponseReturnValue:
         flash(NotMarketMoney().message, "error")
         return redirect(url_for("payments_manager.overview"))
     outstanding, available = outstanding_refund_due(entry), refundable(entry)
-    form = RefundForm()
+    parts = refundable_parts(entry.target_code)
+    form = PaymentRefundForm()
+    form.parts.choices = [
+        SelectChoice(
+            part.reference,
+            f"{part.reference} · {part.producer.name} · {format_vnd(refundable_amount(part))} "
+            f"· {STATUS_LABELS[part.status]}",
+        )
+        for part in parts
+    ]
     if request.method == "GET":
-        form.amount.data = outstanding or available
+        form.flagged.data = outstanding or None
     if form.validate_on_submit():
-        try:
-            refund_payment(
-                entry.id,
-                form.amount.data,
-                reference=form.reference.data or "",
-                actor_id=current_user.id,
-            )
-        except PaymentError as error:
-            form.amount.errors.append(error.message)
+        chosen = [part for part in parts if part.reference in (form.parts.data or [])]
+        if not (form.flagged.data or chosen):
+            form.parts.errors.append(_("Choose the flagged money or the parts to refund."))
         else:
-            flash(
-                _("Refund of %(amount)s recorded.", amount=format_vnd(form.amount.data)), "success"
-            )
-            return redirect(url_for("payments_manager.overview"))
+            done = _refund_named(entry, form, chosen)
+            if done is not None:
+                flash(_("Refund of %(amount)s recorded.", amount=format_vnd(done)), "success")
+                return redirect(url_for("payments_manager.overview"))
     return render_template(
         "payments/refund.html",
         entry=entry,
         form=form,
         outstanding=outstanding,
         available=available,
+        parts=parts,
         needs_reference=METHODS[entry.method].needs_reference,
     )
 
 
-@bp.route("/chi-tra", methods=["GET", "POST"])
+def _refund_named(entry: LedgerEntry, form: PaymentRefundForm, parts: list) -> int | None:
+    """Refund the chosen parts in full, then the flagged money; the total, or None (the
+    refusal is shown on the form; what was refunded before it stays refunded)."""
+    reference, total = form.reference.data or "", 0
+    try:
+        for part in parts:
+            left = refundable_amount(part)
+            refund_whole_part(
+                part, reference=reference, reason=form.reason.data or "", actor_id=current_user.id
+            )
+            total += left
+        if form.flagged.data:
+            refund_payment(
+                entry.id, form.flagged.data, reference=reference, actor_id=current_user.id
+            )
+            total += form.flagged.data
+    except PaymentError as error:
+        form.parts.errors.append(error.message)
+        if total:
+            flash(_("Refund of %(amount)s recorded.", amount=format_vnd(total)), "success")
+        return None
+    return total
+
+
+@bp.get("/yeu-cau-hoan-tien")
 @provincial_manager_required
-def payout() -> ResponseReturnValue:
-    """Record money paid out to a producer, at most what it is owed."""
-    form = PayoutForm()
-    form.producer.choices = _owed_choices()
-    if request.method == "GET" and request.args.get("producer", "").isdigit():
-        form.producer.data = int(request.args["producer"])
-    if form.validate_on_submit():
-        try:
-            record_payout(
-                form.producer.data,
-                form.amount.data,
-                reference=form.reference.data,
-                method=PaymentMethod(form.method.data),
+def refund_requests() -> ResponseReturnValue:
+    """Producers' requests to refund card and transfer payments, oldest first."""
+    return render_template(
+        "payments/refund_requests.html",
+        requests=requesting.pending_requests(),
+        form=RefundDecisionForm(),
+        item_part=lambda item: db.session.get(OrderPart, item.part_id),
+    )
+
+
+@bp.post("/yeu-cau-hoan-tien/<int:request_id>")
+@provincial_manager_required
+def decide_refund(request_id: int) -> ResponseReturnValue:
+    """Approve (refund now) or reject a producer's refund request."""
+    item = db.get_or_404(RefundRequest, request_id)
+    form = RefundDecisionForm()
+    back = redirect(url_for("payments_manager.refund_requests"))
+    if not form.validate_on_submit():
+        flash(_("This form has expired. Please reload the page and try again."), "error")
+        return back
+    try:
+        if request.form.get("decision") == "approve":
+            requesting.approve(
+                item.id,
+                current_user.id,
+                reference=form.reference.data or "",
                 note=form.note.data or "",
-                actor_id=current_user.id,
             )
-        except PaymentError as error:
-            form.amount.errors.append(error.message)
+            flash(_("Refund of %(amount)s recorded.", amount=format_vnd(item.amount)), "success")
         else:
-            flash(
-                _("Payout of %(amount)s recorded.", amount=format_vnd(form.amount.data)), "success"
-            )
-            return redirect(url_for("payments_manager.overview"))
-    return render_template("payments/payout.html", form=form)
-
-
-def _owed_choices() -> list[SelectChoice]:
-    return [
-        SelectChoice(balance.producer_id, f"{balance.name} — {format_vnd(balance.owed)}")
-        for balance in reconciliation.payouts_owed()
-    ]
+            requesting.reject(item.id, current_user.id, form.note.data or "")
+            flash(_("The request is rejected; the producer is told why."), "success")
+    except PaymentError as error:
+        flash(error.message, "error")
+    return back

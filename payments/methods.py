@@ -11,10 +11,11 @@ from typing import Protocol
 
 from market.banks import bank_by_bin
 from market.extensions import db
+from market.idempotency import insert_once
 from payments import stripe_gateway, vietqr
 from payments.bank_notifications import bank_transfers_enabled, collection_account
 from payments.codes import Resolved
-from payments.idempotency import insert_once
+from payments.errors import MethodUnavailable
 from payments.ledger import add_entry
 from payments.models import EntryKind, EntryStatus, LedgerEntry, PaymentMethod
 from payments.targets import PaymentStatus
@@ -128,6 +129,23 @@ class CashMethod:
         return "", EntryStatus.DONE
 
 
+class CarrierCodMethod:
+    """Cash a carrier collected on delivery (``payments.carrier_cod``): never chosen by a
+    shopper; given back like a bank transfer, by the market, with the transfer's reference."""
+
+    method = PaymentMethod.CARRIER_COD
+    needs_reference = True
+
+    def available(self) -> bool:
+        return False
+
+    def start(self, resolved: Resolved, status: PaymentStatus, urls: ReturnUrls) -> Started:
+        raise MethodUnavailable()
+
+    def refund(self, payment: LedgerEntry, refund: LedgerEntry) -> tuple[str, EntryStatus]:
+        return "", EntryStatus.DONE
+
+
 REFUND_STATUSES = {
     "pending": EntryStatus.PENDING,
     "requires_action": EntryStatus.PENDING,
@@ -190,7 +208,7 @@ class CardMethod:
 
 
 METHODS: dict[PaymentMethod, Method] = {
-    m.method: m for m in (BankTransferMethod(), CardMethod(), CashMethod())
+    m.method: m for m in (BankTransferMethod(), CardMethod(), CashMethod(), CarrierCodMethod())
 }
 
 

@@ -15,11 +15,13 @@ from market.extensions import db
 
 
 class PaymentMethod(enum.StrEnum):
-    """How money moves: bank transfer (VietQR), card (Stripe) or cash."""
+    """How money moves: bank transfer (VietQR), card (Stripe), cash, or cash a carrier collected
+    on delivery (the market's money, held by the carrier until it remits it)."""
 
     BANK_TRANSFER = "bank_transfer"
     CARD = "card"
     CASH = "cash"
+    CARRIER_COD = "carrier_cod"
 
 
 class EntryKind(enum.StrEnum):
@@ -31,6 +33,7 @@ class EntryKind(enum.StrEnum):
     EARNING = "earning"  # a producer's share of a paid code, owed to it
     REFUND = "refund"  # money given back
     PAYOUT = "payout"  # money the market paid out to a producer
+    REMITTANCE = "remittance"  # a carrier handed over cash it collected on delivery
 
 
 class EntryStatus(enum.StrEnum):
@@ -174,7 +177,9 @@ class LedgerEntry(db.Model):
     """One line of the payment ledger; a code's paid state and a producer's balance follow from it.
 
     ``amount`` is always positive; ``kind`` says which way it moves. ``refund_due`` is the part of
-    a payment that must go back (an overpayment, a late payment, an unmatched card payment).
+    a payment that must go back (an overpayment, a late payment, an unmatched card payment); on
+    an earning it marks a part withdrawn after payment (cancelled or refunded): the market's
+    money for that part goes back to the payer and is not owed to the producer.
     ``dedupe_key`` is unique, so the same provider payment or earning is never counted twice.
     """
 
@@ -218,3 +223,68 @@ class LedgerEntry(db.Model):
 
     def __repr__(self) -> str:
         return f"<LedgerEntry {self.id} {self.kind} {self.amount} {self.target_code}>"
+
+
+class RefundRequestStatus(enum.StrEnum):
+    """Where a producer's request to refund a card or transfer payment stands."""
+
+    PENDING = "pending"
+    APPROVED = "approved"  # refunded (by Stripe, or the manager's transfer back)
+    REJECTED = "rejected"
+
+
+class RefundRequest(db.Model):
+    """A producer asks the market to give back money it holds for one of its order parts.
+
+    The market's money (card, bank transfer) moves only when a provincial manager approves, or
+    automatically under ``REFUND_AUTO_APPROVE_LIMIT`` for a card; cash stays the producer's.
+    """
+
+    __tablename__ = "refund_requests"
+    __table_args__ = (sa.CheckConstraint("amount > 0", name="amount_positive"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    part_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("order_parts.id", ondelete="RESTRICT"), index=True
+    )
+    producer_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("producers.id", ondelete="RESTRICT"), index=True
+    )
+    amount: so.Mapped[int] = so.mapped_column(sa.BigInteger)
+    reason: so.Mapped[str] = so.mapped_column(sa.String(500))
+    status: so.Mapped[RefundRequestStatus] = so.mapped_column(
+        str_enum(RefundRequestStatus, "refund_request_status"),
+        default=RefundRequestStatus.PENDING,
+        index=True,
+    )
+    requested_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    decided_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    decided_at: so.Mapped[datetime | None]
+    decision_note: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+    refund_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("payment_ledger.id", ondelete="RESTRICT")
+    )
+
+
+class UnreadableNotification(db.Model):
+    """An authenticated bank notification whose body we could not read, kept byte for byte.
+
+    The body is stored as bytes, not text: it may hold NUL (PostgreSQL text cannot) or bytes
+    that are not UTF-8. A provincial manager sees it in reconciliation until they mark it dealt
+    with; a provider's retry of the same body is counted, not stored again.
+    """
+
+    __tablename__ = "unreadable_bank_notifications"
+    __table_args__ = (sa.UniqueConstraint("provider", "body_sha256"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    provider: so.Mapped[BankProvider] = so.mapped_column(str_enum(BankProvider, "bank_provider"))
+    body_sha256: so.Mapped[str] = so.mapped_column(sa.String(64))
+    body: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)
+    headers: so.Mapped[str] = so.mapped_column(sa.Text, default="{}")
+    reason: so.Mapped[str] = so.mapped_column(sa.String(300))
+    received_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+    deliveries: so.Mapped[int] = so.mapped_column(default=1)
+    handled_at: so.Mapped[datetime | None]
+    handled_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))

@@ -24,6 +24,7 @@ from orders import services
 from orders.errors import AmountMismatch, InvalidTransition, OutOfStock
 from orders.models import CancelKind, Order, OrderPart, PartStatus
 from orders.transaction import caller_transaction
+from orders.transitions import PAYMENT
 from payments.crediting import settle
 from payments.ledger import COUNTS
 from payments.models import EntryKind, LedgerEntry
@@ -33,6 +34,7 @@ logger = logging.getLogger(__name__)
 
 KIND = "order"
 CLOSED = (PartStatus.CANCELLED, PartStatus.REFUNDED)
+NOT_SENT = (PartStatus.AWAITING_FULFILMENT, PartStatus.PACKED, PartStatus.READY_FOR_PICKUP)
 
 
 def find_order(code: str, *, lock: bool = False) -> Order | None:
@@ -61,9 +63,14 @@ def counts_towards_payment(part: OrderPart) -> bool:
 def order_due(order: Order) -> PaymentDue:
     """What the order's payment code expects now."""
     parts = [p for p in order.parts if counts_towards_payment(p)]
+    # A part still going ahead with its money recorded (cash a producer confirmed) keeps the
+    # order open: another part expiring unpaid must not send that money back.
+    live_paid = any(p.paid_amount and p.status not in CLOSED for p in parts)
     if any(p.status == PartStatus.AWAITING_PAYMENT for p in parts):
         state = DueState.OPEN
-    elif any(p.status == PartStatus.CANCELLED and not p.paid_amount for p in parts):
+    elif not live_paid and any(
+        p.status == PartStatus.CANCELLED and not p.paid_amount for p in parts
+    ):
         state = DueState.EXPIRED
     elif not parts:
         state = DueState.CANCELLED
@@ -72,7 +79,10 @@ def order_due(order: Order) -> PaymentDue:
     return PaymentDue(
         code=order.payment_code,
         amount=sum(p.total for p in parts),
-        parts=tuple(PartDue(p.reference, p.producer_id, p.total) for p in parts),
+        parts=tuple(
+            PartDue(p.reference, p.producer_id, p.total, withdrawn=p.status in CLOSED)
+            for p in parts
+        ),
         state=state,
         description=_("Chợ Quê order %(code)s", code=order.code),
         return_url=_order_path(order),
@@ -162,12 +172,18 @@ def part_refunds(code: str) -> dict[str, PartRefunds]:
 
 
 def _record_refunds(order: Order, code: str) -> None:
-    """Bring each part's refunded amount in line with the ledger, up or (a refund failed) down."""
+    """Bring each part's refunded amount in line with the ledger, up or (a refund failed) down.
+
+    A part all of whose money went back (at Stripe, or a card dispute lost) before it was sent
+    is cancelled by the market first, so its producer does not ship goods nobody paid for.
+    """
     refunds = part_refunds(code)
     for part in order.parts:
         ledger = refunds.get(part.reference, PartRefunds())
         change = min(ledger.total, part.paid_amount) - part.refunded_amount
         try:
+            if change > 0 and ledger.total >= part.paid_amount and part.status in NOT_SENT:
+                services.cancel_part(part, PAYMENT, _("The payment was given back."))
             if change > 0:
                 services.refund_part(part, change, ledger.reference)
             elif change < 0:

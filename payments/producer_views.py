@@ -13,18 +13,23 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from catalog.bank_checks import account_state
 from catalog.models import Producer
 from catalog.permissions import require_producer_access
-from market.accounts.models import Role
 from market.extensions import db
 from market.i18n import format_vnd
+from market.permissions import is_provincial
 from orders.models import OrderPart
-from payments import services
+from payments import refund_requests, services
+from payments.earning_models import PayoutLine
 from payments.errors import PaymentError
-from payments.forms import RefundForm, ReturnForm
-from payments.models import PaymentMethod, Payout
+from payments.forms import RefundForm, RefundRequestForm, ReturnForm
+from payments.models import PaymentMethod, Payout, RefundRequestStatus
 from payments.order_refunds import refund_order_part, refundable_amount
-from payments.payouts import producer_balance
+from payments.payout_runs import line_for_producer
+from payments.payout_views import statement_download
+from payments.payouts import producer_balance, recent_parts
+from payments.settlement import held_parts
 from payments.views import code_from_token, payment_token, same_site
 
 logger = logging.getLogger(__name__)
@@ -64,7 +69,8 @@ def confirm_cash(token: str, part_ref: str) -> ResponseReturnValue:
 @bp.get("/<int:producer_id>")
 @login_required
 def balance(producer_id: int) -> ResponseReturnValue:
-    """What the producer earned, holds in cash, had refunded, was paid out and is owed."""
+    """What the producer earned, paid in fees, holds in cash, what is held and why, what is
+    payable, its payouts on their way and its statements."""
     require_producer_access(producer_id)
     producer = db.get_or_404(Producer, producer_id)
     payouts = db.session.scalars(
@@ -73,48 +79,83 @@ def balance(producer_id: int) -> ResponseReturnValue:
         .order_by(Payout.created_at.desc())
         .limit(50)
     ).all()
+    lines = db.session.scalars(
+        sa.select(PayoutLine)
+        .where(PayoutLine.producer_id == producer_id)
+        .order_by(PayoutLine.id.desc())
+        .limit(50)
+    ).all()
     return render_template(
         "payments/producer_balance.html",
         producer=producer,
         balance=producer_balance(producer_id),
+        account=account_state(producer),
+        held=held_parts(producer_id),
+        parts=recent_parts(producer_id),
+        lines=lines,
         payouts=payouts,
     )
+
+
+@bp.get("/<int:producer_id>/sao-ke/<int:line_id>.<kind>")
+@login_required
+def statement(producer_id: int, line_id: int, kind: str) -> ResponseReturnValue:
+    """One of the producer's statements as PDF or XLSX; another producer's is not found."""
+    require_producer_access(producer_id)
+    line = line_for_producer(producer_id, line_id)
+    if line is None:
+        abort(404)
+    return statement_download(line, kind)
 
 
 @bp.route("/<int:producer_id>/hoan-tien/<int:part_id>", methods=["GET", "POST"])
 @login_required
 def refund(producer_id: int, part_id: int) -> ResponseReturnValue:
-    """Give the shopper back part or all of what one order part was paid (managers too)."""
-    if current_user.role not in (Role.MANAGER, Role.ADMIN):
+    """Give the shopper back part or all of what one order part was paid. The producer records
+    its own cash refunds; card and transfer money is the market's, so it asks a provincial
+    manager (who may refund here directly; any other manager is a stranger here: 404)."""
+    manager = is_provincial(current_user)
+    if not manager:
         require_producer_access(producer_id)
     part = db.first_or_404(
         sa.select(OrderPart).where(OrderPart.id == part_id, OrderPart.producer_id == producer_id)
     )
     back = url_for("fulfilment.part", producer_id=producer_id, part_id=part_id)
     available = refundable_amount(part)
-    form = RefundForm()
+    method = PaymentMethod(part.order.payment_method.value)
+    asks = not manager and refund_requests.needs_approval(part)
+    form = RefundRequestForm() if asks else RefundForm()
     if request.method == "GET":
         form.amount.data = available
-    method = PaymentMethod(part.order.payment_method.value)
     if available > 0 and form.validate_on_submit():
         try:
-            refund_order_part(
-                part,
-                form.amount.data,
-                reference=form.reference.data or "",
-                actor_id=current_user.id,
-            )
+            if asks:
+                made = refund_requests.request_refund(
+                    part, form.amount.data, form.reason.data or "", current_user.id
+                )
+            else:
+                refund_order_part(
+                    part,
+                    form.amount.data,
+                    reference=form.reference.data or "",
+                    actor_id=current_user.id,
+                )
         except PaymentError as error:
             form.amount.errors.append(error.message)
         else:
-            flash(
-                _("Refund of %(amount)s recorded.", amount=format_vnd(form.amount.data)), "success"
-            )
+            if asks and made.status == RefundRequestStatus.PENDING:
+                message = _("Refund request sent: the market's managers will decide.")
+            else:
+                message = _("Refund of %(amount)s recorded.", amount=format_vnd(form.amount.data))
+            flash(message, "success")
             return redirect(back, 303)
     return render_template(
         "payments/part_refund.html",
         part=part,
         form=form,
+        asks=asks,
+        waiting=refund_requests.open_request(part.id),
+        requests=refund_requests.requests_of_part(part.id),
         available=available,
         method=method,
         back=back,

@@ -2,22 +2,23 @@
 
 The market's money is what reached its collection account (and card payments, cash held by
 producers, money flagged to go back). Payments for targets paid into accounts of their own (a
-chợ 4.0 stall's, see ``payments.targets.register_target``) and credits that reached any other
+chợ 4.0 stall's, see ``market.registry.PaymentTargetEntry``) and credits that reached any other
 account are recorded too, but they are the sellers' money: they are summed and listed apart,
 never mixed into the market's figures or offered for refund or crediting.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from market.extensions import db
+from market.i18n import utc_day_bounds
 from payments.bank_notifications import collection_account
 from payments.codes import compact, own_account_codes
-from payments.ledger import applied_amount, code_sums
+from payments.ledger import applied_amount, code_sums, withdrawn_parts
 from payments.models import (
     BankNotification,
     EntryKind,
@@ -32,7 +33,6 @@ from payments.payouts import ProducerBalance, producer_balances
 
 # The most rows a reconciliation list shows, oldest (or most urgent) first.
 LIST_LIMIT = 200
-VIETNAM_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh has no daylight saving time
 
 
 class local_day(FunctionElement):
@@ -88,10 +88,7 @@ class RefundDue:
 
 def utc_range(start: date, end: date) -> tuple[datetime, datetime]:
     """The UTC bounds of Vietnam days ``start`` to ``end`` inclusive."""
-    return (
-        datetime.combine(start, time()) - VIETNAM_OFFSET,
-        datetime.combine(end + timedelta(days=1), time()) - VIETNAM_OFFSET,
-    )
+    return utc_day_bounds(start, end)
 
 
 def in_own_account() -> sa.ColumnElement[bool]:
@@ -231,6 +228,46 @@ def refunds_due(limit: int = LIST_LIMIT) -> list[RefundDue]:
         .limit(limit)
     )
     return [RefundDue(entry, int(amount)) for entry, amount in rows]
+
+
+@dataclass(frozen=True)
+class PartRefundDue:
+    """A part cancelled after it was paid: the market's money for it goes back to the payer."""
+
+    code: str
+    part_ref: str
+    producer_id: int
+    amount: int
+    payment: LedgerEntry | None  # the payment a manager refunds it from
+
+
+def part_refunds_due(limit: int = LIST_LIMIT) -> list[PartRefundDue]:
+    """Parts withdrawn after payment whose money the market still holds, oldest code first."""
+    parts = withdrawn_parts().subquery()
+    rows = db.session.execute(
+        sa.select(parts.c.code, parts.c.part_ref, parts.c.producer_id, parts.c.held)
+        .where(parts.c.held > 0, parts.c.code.not_in(own_account_codes()))
+        .order_by(parts.c.code, parts.c.part_ref)
+        .limit(limit)
+    )
+    return [
+        PartRefundDue(code, ref, producer, int(held), _refund_from(code))
+        for code, ref, producer, held in rows
+    ]
+
+
+def _refund_from(code: str) -> LedgerEntry | None:
+    """The newest payment of a code that paid it (not money held apart as unmatched)."""
+    return db.session.scalar(
+        sa.select(LedgerEntry)
+        .where(
+            LedgerEntry.target_code == code,
+            LedgerEntry.kind == EntryKind.PAYMENT,
+            LedgerEntry.outcome != Outcome.UNMATCHED,
+        )
+        .order_by(LedgerEntry.id.desc())
+        .limit(1)
+    )
 
 
 def payouts_owed() -> list[ProducerBalance]:

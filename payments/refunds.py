@@ -16,6 +16,7 @@ from payments.codes import find_due, lock_code, paid_into_own_account
 from payments.errors import (
     InvalidAmount,
     NotMarketMoney,
+    PartsRequired,
     ProviderError,
     ReferenceRequired,
     UnknownPayment,
@@ -47,7 +48,14 @@ def refund_payment(
     part_ref: str | None = None,
     actor_id: int | None = None,
 ) -> LedgerEntry:
-    """Give back ``amount`` of one payment, optionally against one part's share; commits."""
+    """Give back ``amount`` of one payment against one part's share, or (no part named) of the
+    money flagged to go back (overpaid, late, unmatched) or held for a code none of whose parts
+    is paid yet; commits.
+
+    A refund always names what it refunds, so the order, its parts and what producers are owed
+    follow it: once a part is paid, a refund beyond the flagged money must name the part
+    (``PartsRequired``).
+    """
     payment = db.session.get(LedgerEntry, entry_id)
     if payment is None or payment.kind != EntryKind.PAYMENT or payment.method is None:
         raise UnknownPayment()
@@ -63,6 +71,13 @@ def refund_payment(
     if part_ref is not None:
         limit = min(limit, part_balance(payment.target_code or "", part_ref))
         producer_id = _part_producer(payment.target_code or "", part_ref)
+    elif (
+        0 < amount <= limit
+        and amount > outstanding_refund_due(payment)
+        and _has_earnings(payment.target_code)
+    ):
+        db.session.rollback()
+        raise PartsRequired()
     if not 0 < amount <= limit:
         db.session.rollback()
         raise InvalidAmount()
@@ -90,7 +105,7 @@ def refund_payment(
         lock_payment(payment)
         db.session.refresh(refund)  # a webhook may have brought newer news meanwhile
         _follow_status(refund, provider_reference, status)
-    _notify_target(payment.target_code)
+    notify_target(payment.target_code)
     db.session.commit()
     logger.info("Refunded %s đồng of payment %s (%s)", amount, payment.id, refund.reference)
     return refund
@@ -99,7 +114,8 @@ def refund_payment(
 def refund_part(
     code: str, part_ref: str, amount: int, *, reference: str = "", actor_id: int | None = None
 ) -> LedgerEntry:
-    """Refund ``amount`` of one part's share, from the code's card payment when there is one."""
+    """Refund ``amount`` of one part's share, from the code's card payment when there is one,
+    then from its newest payments (one refund line per payment drawn on); returns the last."""
     payments = db.session.scalars(
         sa.select(LedgerEntry)
         .where(
@@ -109,12 +125,24 @@ def refund_part(
         )
         .order_by((LedgerEntry.method == PaymentMethod.CARD).desc(), LedgerEntry.id.desc())
     ).all()
-    for payment in payments:
-        if refundable(payment) >= amount:
-            return refund_payment(
-                payment.id, amount, reference=reference, part_ref=part_ref, actor_id=actor_id
-            )
-    raise InvalidAmount()
+    # What each payment can give without its flagged money, which belongs to the payer anyway.
+    shares = [(p.id, refundable(p) - outstanding_refund_due(p)) for p in payments]
+    if amount <= 0 or sum(max(0, share) for _id, share in shares) < amount:
+        raise InvalidAmount()
+    left, refund = amount, None
+    for payment_id, share in shares:
+        if left <= 0:
+            break
+        if share <= 0:
+            continue
+        take = min(left, share)
+        refund = refund_payment(
+            payment_id, take, reference=reference, part_ref=part_ref, actor_id=actor_id
+        )
+        left -= take
+    if refund is None:
+        raise InvalidAmount()
+    return refund
 
 
 def _settle_unsent(payment: LedgerEntry, refund: LedgerEntry) -> None:
@@ -169,7 +197,7 @@ def follow_provider_refund(
     changed = _follow_status(refund, provider_reference, status)
     if changed:
         db.session.flush()
-        _notify_target(payment.target_code)
+        notify_target(payment.target_code)
         logger.info("Refund %s of payment %s is now %s", provider_reference, payment.id, status)
     return changed
 
@@ -187,15 +215,24 @@ def record_provider_refunds(payment: LedgerEntry, total_refunded: int, reference
     extra = total_refunded - known
     if extra <= 0:
         return 0
+    distribute_refund(payment, extra, reference, note="refunded at the provider")
+    notify_target(payment.target_code)
+    return extra
+
+
+def distribute_refund(payment: LedgerEntry, amount: int, reference: str, *, note: str) -> None:
+    """Record ``amount`` of ``payment`` given back outside our refunds (at the provider, or a
+    card dispute lost), naming what it refunds: the money flagged for refund first, then the
+    parts' shares in order. The caller holds the payment's lock and commits."""
     common = {
         "kind": EntryKind.REFUND,
         "method": payment.method,
         "target_code": payment.target_code,
         "reference": reference[:255],
         "refund_of_id": payment.id,
-        "note": "refunded at the provider",
+        "note": note,
     }
-    left = extra
+    left = amount
     settle = min(left, outstanding_refund_due(payment))
     if settle:
         add_entry(amount=settle, **common)
@@ -207,8 +244,6 @@ def record_provider_refunds(payment: LedgerEntry, total_refunded: int, reference
             left -= share
     if left:
         add_entry(amount=left, **common)
-    _notify_target(payment.target_code)
-    return extra
 
 
 def lock_payment(payment: LedgerEntry) -> None:
@@ -238,6 +273,18 @@ def _failed_at_provider(payment: LedgerEntry) -> int:
     )
 
 
+def _has_earnings(code: str | None) -> bool:
+    """Whether a part of the code is paid (its money is then the producers', by part)."""
+    if code is None:
+        return False
+    found = db.session.scalar(
+        sa.select(LedgerEntry.id)
+        .where(LedgerEntry.target_code == code, LedgerEntry.kind == EntryKind.EARNING)
+        .limit(1)
+    )
+    return found is not None
+
+
 def _part_producer(code: str, part_ref: str) -> int | None:
     return db.session.scalar(
         sa.select(LedgerEntry.producer_id).where(
@@ -248,7 +295,8 @@ def _part_producer(code: str, part_ref: str) -> int | None:
     )
 
 
-def _notify_target(code: str | None) -> None:
+def notify_target(code: str | None) -> None:
+    """Tell the code's target its new state after refunds changed (the caller commits)."""
     resolved = find_due(code) if code else None
     if resolved is not None:
         resolved.target.payment_changed(resolved.due.code, status_of(resolved.due))

@@ -1,12 +1,13 @@
 """Stripe webhook events: stored once per event id, applied idempotently and in any order.
 
 Handled: ``checkout.session.completed`` (paid now, or later for async methods),
-``checkout.session.async_payment_succeeded`` and ``_failed``, ``charge.refunded``, and for
+``checkout.session.async_payment_succeeded`` and ``_failed``, ``charge.refunded``, for
 refunds made here ``refund.created``, ``refund.updated`` (or the older ``charge.refund.updated``)
 and ``refund.failed``: the refund's ledger line follows its status, forward only, so a refund
-that fails counts for nothing and its money is owed again. A payment is credited once per
-Checkout Session whichever event brings it; a refund seen before its payment is deferred and
-replayed as soon as the payment is recorded.
+that fails counts for nothing and its money is owed again; and card disputes,
+``charge.dispute.created`` and ``charge.dispute.closed`` (``payments.disputes``). A payment is
+credited once per Checkout Session whichever event brings it; a refund or dispute seen before
+its payment is deferred and replayed as soon as the payment is recorded.
 """
 
 import json
@@ -18,9 +19,10 @@ import sqlalchemy as sa
 
 from market.dbtypes import utcnow
 from market.extensions import db
+from market.idempotency import insert_once
+from payments import disputes
 from payments.codes import find_due
 from payments.crediting import credit, hold_for_refund
-from payments.idempotency import insert_once
 from payments.ledger import add_entry
 from payments.methods import refund_status
 from payments.models import (
@@ -208,6 +210,26 @@ def _refund_changed(event: StripeEvent, refund: dict[str, Any]) -> Handled:
     return StripeEventStatus.PROCESSED, f"refund {status}" if changed else "no change"
 
 
+def _dispute(event: StripeEvent, dispute: dict[str, Any]) -> Handled:
+    dispute_id, amount = dispute.get("id"), dispute.get("amount")
+    if not (isinstance(dispute_id, str) and dispute_id and isinstance(amount, int)):
+        return StripeEventStatus.IGNORED, "no dispute id or amount"
+    if not event.payment_intent:
+        return StripeEventStatus.IGNORED, "no payment intent"
+    payment = _card_payment(event.payment_intent)
+    if payment is None:
+        return StripeEventStatus.DEFERRED, "dispute before its payment: waiting"
+    if event.type == "charge.dispute.created":
+        reason = str(dispute.get("reason") or "")
+        changed = disputes.dispute_opened(payment, dispute_id, amount, reason)
+        return StripeEventStatus.PROCESSED, "dispute opened" if changed else "already known"
+    status = str(dispute.get("status") or "")
+    if status not in (disputes.WON, disputes.LOST):
+        return StripeEventStatus.IGNORED, f"dispute closed as {status[:40]!r}"
+    changed = disputes.dispute_closed(payment, dispute_id, amount, status)
+    return StripeEventStatus.PROCESSED, f"dispute {status}" if changed else "already closed"
+
+
 HANDLERS: dict[str, Callable[[StripeEvent, dict[str, Any]], Handled]] = {
     "checkout.session.completed": _session_completed,
     "checkout.session.async_payment_succeeded": _session_paid,
@@ -217,6 +239,8 @@ HANDLERS: dict[str, Callable[[StripeEvent, dict[str, Any]], Handled]] = {
     "refund.updated": _refund_changed,
     "refund.failed": _refund_changed,
     "charge.refund.updated": _refund_changed,
+    "charge.dispute.created": _dispute,
+    "charge.dispute.closed": _dispute,
 }
 
 

@@ -11,10 +11,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from flask import Flask, current_app
-
-EXTENSION = "payment_targets"
-OWN_ACCOUNT_EXTENSION = "payment_targets_own_account"
+from market import registry
 
 
 class DueState(enum.StrEnum):
@@ -46,11 +43,16 @@ class BankAccount:
 
 @dataclass(frozen=True)
 class PartDue:
-    """One producer's share of a target (an order part); ``ref`` is stable and unique."""
+    """One producer's share of a target (an order part); ``ref`` is stable and unique.
+
+    ``withdrawn``: the part was cancelled or refunded after it was paid, so what the market
+    holds for it goes back to the payer and is never owed to the producer.
+    """
 
     ref: str
     producer_id: int
     amount: int
+    withdrawn: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,29 +112,13 @@ class PaymentTarget(Protocol):
         """Apply the ledger's new state: mark parts in ``status.parts_paid`` paid, and so on."""
 
 
-def register_target(
-    app: Flask, kind: str, target: PaymentTarget, *, own_account: bool = False
-) -> None:
-    """Make ``target`` answer for payment codes of ``kind`` (e.g. ``order``, ``stall``).
-
-    ``own_account``: the target's money lands in an account of its own (a stall's), never in
-    the market's collection account, so reconciliation keeps it apart from the market's money.
-    """
-    if not kind or len(kind) > 20:
-        raise ValueError("A target kind is 1 to 20 characters.")
-    app.extensions.setdefault(EXTENSION, {})[kind] = target
-    own = app.extensions.setdefault(OWN_ACCOUNT_EXTENSION, set())
-    if own_account:
-        own.add(kind)
-    else:
-        own.discard(kind)
-
-
 def registered_targets() -> dict[str, PaymentTarget]:
     """The targets of the current app, by kind, in registration order."""
-    return current_app.extensions.get(EXTENSION, {})
+    return {kind: entry.target for kind, entry in registry.PAYMENT_TARGETS.all().items()}
 
 
 def own_account_kinds() -> frozenset[str]:
     """Kinds of target paid into accounts of their own, not the market's collection account."""
-    return frozenset(current_app.extensions.get(OWN_ACCOUNT_EXTENSION, ()))
+    return frozenset(
+        kind for kind, entry in registry.PAYMENT_TARGETS.all().items() if entry.own_account
+    )

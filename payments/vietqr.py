@@ -8,8 +8,9 @@ is last. See /shared/domain/vietqr.md for the layout and the conformance vectors
 import binascii
 import enum
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from market.text import strip_marks
 
 GUID = "A000000727"
 FORMAT_INDICATOR = "01"
@@ -67,11 +68,12 @@ def crc16(text: str) -> str:
 
 
 def ascii_text(text: str, limit: int = TEXT_MAX) -> str:
-    """Text made safe for a QR field: Vietnamese diacritics stripped, đ→d, ASCII, ≤ ``limit``."""
-    text = text.translate(str.maketrans({"đ": "d", "Đ": "D", "Ð": "D"}))
-    stripped = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
+    """Text made safe for a QR field: Vietnamese diacritics stripped, đ→d, ASCII, ≤ ``limit``.
+
+    Stricter than the shared fold on purpose (banks take printable ASCII only): compatibility
+    forms decomposed too, the look-alike ``Ð`` read as ``D``, anything else non-ASCII dropped.
+    """
+    stripped = strip_marks(text.replace("Ð", "D"), compatibility=True)
     printable = "".join(ch for ch in stripped if " " <= ch <= "~")
     return " ".join(printable.split())[:limit].rstrip()
 

@@ -25,7 +25,7 @@ from flask_babel import get_locale
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from market.extensions import limiter
-from market.urls import safe_next_url
+from market.urls import public_path_url, public_url, safe_next_url
 from payments import qr, services
 from payments.errors import PaymentError
 from payments.labels import status_label
@@ -149,10 +149,10 @@ def qr_svg(token: str) -> ResponseReturnValue:
 def pay_by_card(token: str) -> ResponseReturnValue:
     """Open a Stripe Checkout Session for what remains and send the shopper there."""
     code = code_from_token(token)
-    page = url_for("payments.pay", token=token, _external=True)
+    page = public_url("payments.pay", token=token)
     back = same_site(request.form.get("next"))
     if back and "?" not in back:  # the order page the button was on: come back there
-        page = request.host_url.rstrip("/") + back
+        page = public_path_url(back)
     urls = ReturnUrls(
         success=f"{page}?the=xong", cancel=f"{page}?the=huy", locale=str(get_locale())
     )

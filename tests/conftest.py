@@ -4,6 +4,7 @@ The suite runs on SQLite by default and on PostgreSQL when ``TEST_DATABASE_URL``
 The schema is created once per run; each test starts from empty tables.
 """
 
+import copy
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,12 +14,21 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
-from market import create_app
+from market import create_app, media
 from market.accounts.models import Role, User
-from market.extensions import db
+from market.extensions import cache, db, limiter
+from market.http_api import TRANSPORT_EXTENSION
 from market.i18n_catalogs import compile_catalogs
+from tests.recorded_http import RecordedTransport
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+def pytest_ignore_collect(collection_path: Path) -> bool | None:
+    """Several app servers need PostgreSQL: ``tests/multiserver`` runs in the PostgreSQL run."""
+    if collection_path.name == "multiserver" and not TEST_DATABASE_URL.startswith("postgresql"):
+        return True
+    return None
 
 
 @pytest.fixture(scope="session")
@@ -61,14 +71,24 @@ def _reset_schema() -> None:
 
 def _test_config(database_url: str, instance: Path) -> dict:
     return {
+        # The suite asks for development settings explicitly; production is the default.
+        "ENV_NAME": "development",
         "TESTING": True,
         "SECRET_KEY": "test-secret-key",
+        "PUBLIC_BASE_URL": "http://localhost",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "INSTANCE_PATH": str(instance),
         "MEDIA_ROOT": str(instance / "media"),
         "WTF_CSRF_ENABLED": False,
+        # Tests change data and read pages at once; tests/test_page_cache.py turns it on.
+        "PAGE_CACHE_SECONDS": 0,
         "RATELIMIT_ENABLED": False,
+        # Fixtures place many orders from one phone at once; tests of these limits lower them.
+        "ORDERS_PER_ACCOUNT_PER_HOUR": 10_000,
+        "ORDERS_PER_PHONE_PER_HOUR": 10_000,
         "MAIL_BACKEND": "memory",
+        # Jobs run in the test process right after the commit that recorded them.
+        "JOBS_EAGER": True,
         # scrypt costs ~0.1 s a hash; the suite hashes thousands of times.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         "SERVER_NAME": None,
@@ -76,7 +96,7 @@ def _test_config(database_url: str, instance: Path) -> dict:
 
 
 def _empty_tables() -> None:
-    tables = list(reversed(db.metadata.sorted_tables))
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
     with db.engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             # DELETE, not TRUNCATE: TRUNCATE makes new files and syncs them, which costs more than
@@ -88,7 +108,8 @@ def _empty_tables() -> None:
             connection.execute(
                 sa.text(
                     "SELECT setval(format('%I', sequencename)::regclass, 1, false) "
-                    "FROM pg_sequences WHERE schemaname = 'public'"
+                    "FROM pg_sequences WHERE schemaname = 'public' "
+                    "AND sequencename NOT IN ('categories_id_seq')"
                 )
             )
         else:
@@ -100,25 +121,96 @@ def _empty_tables() -> None:
         connection.commit()
 
 
+# Per-test folders: each test gets its own instance folder, media and search index.
+PER_TEST_KEYS = ("INSTANCE_PATH", "MEDIA_ROOT")
+# Reference data every test starts with; loaded once per run, never emptied.
+REFERENCE_TABLES = frozenset({"categories"})
+_apps: dict[str, tuple[Flask, dict, dict]] = {}
+
+
 @pytest.fixture
 def app_config(database_url: str, tmp_path: Path) -> dict:
     """The configuration of the test app; tests may change it before ``app`` is built."""
     return _test_config(database_url, tmp_path / "instance")
 
 
+def _shared_app(config: dict) -> Flask:
+    """One application per distinct configuration for the whole run.
+
+    Building an app compiles its URL map and templates anew (about two thirds of a simple
+    test's time), so tests with the same settings share one; the per-test folders are swapped in.
+    """
+    key = repr(sorted((k, v) for k, v in config.items() if k not in PER_TEST_KEYS))
+    if key not in _apps:
+        built = create_app(config)
+        _apps[key] = (built, dict(built.config), _copied(built.extensions))
+    application, settings, extensions = _apps[key]
+    # Tests change app.config and the registries in app.extensions in place (a fake payment
+    # target, a clock): each test starts from the app as it was built.
+    application.config.clear()
+    application.config.update(settings)
+    application.extensions.clear()
+    application.extensions.update(_copied(extensions))
+    application.config.update({name: config[name] for name in PER_TEST_KEYS})
+    application.instance_path = config["INSTANCE_PATH"]
+    return application
+
+
+def _copied(extensions: dict) -> dict:
+    """The extensions with their registries (dicts, lists, sets) copied one level deep."""
+    return {
+        name: copy.copy(value) if isinstance(value, dict | list | set) else value
+        for name, value in extensions.items()
+    }
+
+
+def _fresh_state(application: Flask) -> None:
+    """Forget what the previous test with this app left outside the database."""
+    from catalog.search import make_backend
+
+    os.makedirs(application.config["INSTANCE_PATH"], exist_ok=True)
+    application.extensions["search"] = make_backend(application)
+    application.extensions["media"] = media.build_store(application.config)
+    application.extensions.pop("mail_outbox", None)
+    with application.app_context():
+        cache.clear()  # carrier quotes and anything else a previous test cached
+    # The limiter is one object for every app (Flask-Limiter keeps its switch on the instance).
+    limiter.enabled = application.config.get("RATELIMIT_ENABLED", True)
+    if limiter.enabled:
+        limiter.reset()
+
+
+@pytest.fixture(scope="session")
+def _shared_apps(_schema: None) -> Iterator[None]:
+    """Close the shared apps' connections before the schema is dropped."""
+    yield
+    for application, _settings, _extensions in _apps.values():
+        with application.app_context():
+            db.engine.dispose()
+    _apps.clear()
+
+
 @pytest.fixture
-def app(_schema: None, app_config: dict) -> Iterator[Flask]:
-    """An application on empty tables, with the OCOP categories loaded."""
+def app(_shared_apps: None, app_config: dict, request: pytest.FixtureRequest) -> Iterator[Flask]:
+    """An application on empty tables, with the OCOP categories loaded.
+
+    Tests share one app per configuration; a test that adds routes or hooks to it is marked
+    ``own_app`` and gets a new one.
+    """
     from catalog.categories import sync_categories
 
-    application = create_app(app_config)
+    own = request.node.get_closest_marker("own_app") is not None
+    application = create_app(app_config) if own else _shared_app(app_config)
+    _fresh_state(application)
     with application.app_context():
         _empty_tables()
-        sync_categories()
+        if not db.session.scalar(sa.text("SELECT 1 FROM categories LIMIT 1")):
+            sync_categories()
     yield application
     with application.app_context():
         db.session.remove()
-        db.engine.dispose()
+        if own:
+            db.engine.dispose()
 
 
 @pytest.fixture
@@ -164,8 +256,16 @@ def login_as(client: FlaskClient, make_user: Callable[..., User]) -> Callable[..
     def sign_in(role: Role = Role.SHOPPER, user: User | None = None, **fields: object) -> User:
         user = user or make_user(role, **fields)
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = user.get_id()
             session["_fresh"] = True
         return user
 
     return sign_in
+
+
+@pytest.fixture
+def recorded_http(app: Flask) -> RecordedTransport:
+    """Provider calls (carriers, SMS, Zalo) answered from recordings, never the network."""
+    transport = RecordedTransport()
+    app.extensions[TRANSPORT_EXTENSION] = transport
+    return transport

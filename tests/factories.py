@@ -6,6 +6,7 @@ from itertools import count
 import sqlalchemy as sa
 
 from catalog.models import (
+    BankAccountCheck,
     Category,
     GrowingArea,
     IssuingLevel,
@@ -20,8 +21,10 @@ from catalog.models import (
     ReviewStatus,
     ocop_valid_until,
 )
+from market import places
 from market.accounts.models import User
 from market.extensions import db
+from orders.delivery_rates import DeliveryRate, ZoneKind
 
 _seq = count(1)
 
@@ -34,19 +37,24 @@ def leaf(code: str = "I.1.a") -> Category:
 def producer(
     name: str | None = None,
     status: ProducerStatus = ProducerStatus.VERIFIED,
-    district_code: str = "074",
-    commune_code: str = "phu-luu",
+    commune_code: str = "02392",  # Xã Phù Lưu
+    area_slug: str = "ham-yen",
     owner: User | None = None,
+    checked: bool = True,
+    delivery_fee: int | None = 30_000,
+    delivery_fee_elsewhere: int | None = None,
     **fields: object,
 ) -> Producer:
-    """A producer, verified by default, optionally owned by ``owner``."""
+    """A producer, verified by default, optionally owned by ``owner``, its payout account
+    checked by a manager unless ``checked`` is False; it delivers itself in its province for
+    ``delivery_fee`` and elsewhere for ``delivery_fee_elsewhere`` (None: not there)."""
     n = next(_seq)
     item = Producer(
         slug=f"producer-{n}",
         name=name or f"HTX Thử nghiệm {n}",
         kind=fields.pop("kind", ProducerKind.COOPERATIVE),
-        district_code=district_code,
         commune_code=commune_code,
+        area_slug=area_slug,
         status=status,
         bank_bin=fields.pop("bank_bin", "970436"),
         bank_account=fields.pop("bank_account", f"00110{n:08d}"),
@@ -56,6 +64,25 @@ def producer(
     db.session.add(item)
     if owner is not None:
         db.session.add(ProducerMember(producer=item, user_id=owner.id, role=MemberRole.OWNER))
+    db.session.flush()
+    province = places.commune(commune_code).province_code if commune_code else "08"
+    for kind, code, fee in (
+        (ZoneKind.PROVINCE, province, delivery_fee),
+        (ZoneKind.EVERYWHERE, "", delivery_fee_elsewhere),
+    ):
+        if fee is not None:
+            db.session.add(
+                DeliveryRate(producer_id=item.id, zone_kind=kind, zone_code=code, fee=fee)
+            )
+    if checked and item.bank_account:  # a manager checked its payout account
+        db.session.add(
+            BankAccountCheck(
+                producer_id=item.id,
+                bank_bin=item.bank_bin,
+                bank_account=item.bank_account,
+                bank_holder=item.bank_holder,
+            )
+        )
     db.session.commit()
     return item
 
@@ -115,8 +142,8 @@ def growing_area(maker: Producer, code: str | None = None, **fields: object) -> 
         producer=maker,
         code=code or f"VN-TQ-{next(_seq):04d}",
         crop=fields.pop("crop", "Cam sành"),
-        district_code=fields.pop("district_code", maker.district_code),
         commune_code=fields.pop("commune_code", maker.commune_code),
+        area_slug=fields.pop("area_slug", maker.area_slug),
         review_status=fields.pop("review_status", ReviewStatus.APPROVED),
         **fields,
     )

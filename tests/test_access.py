@@ -14,23 +14,31 @@ from flask.testing import FlaskClient
 PUBLIC_ENDPOINTS = {
     "static": "stylesheets, scripts and icons",
     "core.healthz": "load balancer health check",
-    "core.set_language": "language switch for visitors",
     "catalog.home": "storefront",
     "catalog.listing": "storefront",
     "catalog.product": "storefront",
     "catalog.producers": "storefront",
     "catalog.producer": "storefront",
     "catalog.image": "product photos",
+    "catalog.image_jpeg": "product photos as JPEG, for link previews",
+    "discovery.robots": "robots.txt for crawlers",
+    "discovery.sitemap": "sitemap of the public pages",
+    "discovery.manifest": "web app manifest",
+    "offline.service_worker": "the service worker that keeps pages for offline reading",
+    "offline.page": "what the service worker shows offline",
     "accounts.signup": "creating an account",
     "accounts.login": "signing in",
     "accounts.logout": "signing out is harmless when signed out",
     "accounts.reset_request": "password reset",
     "accounts.reset_password": "password reset (signed token)",
+    "accounts.enter_code": "the SMS code of a phone sign-up or reset (404 without one asked for)",
+    "accounts.resend_code": "a new SMS code for the same request (404 without one asked for)",
     "cart.view": "guests shop without an account",
     "cart.add": "guests shop without an account",
     "cart.update": "guests shop without an account",
     "cart.remove": "guests shop without an account",
     "checkout.checkout": "guests check out without an account",
+    "places_api.communes": "communes of a province for the address pickers (guests too)",
     "orders.history": "explains to a guest where their orders are",
     "search.results": "storefront search",
     "search_api.products": "public product search API",
@@ -76,7 +84,9 @@ def test_every_other_route_refuses_anonymous_visitors(app: Flask, client: FlaskC
     assert not leaks, "Routes open to anonymous visitors:\n" + "\n".join(leaks)
 
 
-@pytest.mark.parametrize("url", ["/tai-khoan/ho-so"])
+@pytest.mark.parametrize(
+    "url", ["/tai-khoan/ho-so", "/tai-khoan/dia-chi/", "/tai-khoan/dia-chi/them"]
+)
 def test_signed_in_pages_send_visitors_to_sign_in(client: FlaskClient, url: str) -> None:
     response = client.get(url)
     assert response.status_code == 302

@@ -10,9 +10,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
+from catalog.audit import AuditEntry
 from catalog.categories import sync_categories
 from catalog.models import Certification, HelperGrant, Lot, ProductCertification, ProductImage
-from catalog.workspace.models import AuditEntry
 from market import create_app
 from market.accounts.models import Role, User
 from market.extensions import db

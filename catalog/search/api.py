@@ -13,10 +13,12 @@ from catalog.search.documents import current_stars
 from catalog.search.facets import facet_options
 from catalog.search.params import MAX_QUERY_LENGTH, parse_search
 from catalog.search.text import Segment, highlight
-from catalog.storefront import local_today
-from catalog.templating import district_name
+from catalog.storefront import image_url
+from catalog.templating import area_name, place_of
+from market import registry
 from market.extensions import limiter
-from market.openapi import register_paths
+from market.i18n import local_today
+from market.urls import public_url
 
 bp = Blueprint("search_api", __name__, url_prefix="/api/v1")
 
@@ -50,14 +52,13 @@ def product_item(product: Product, stars: int | None) -> dict[str, Any]:
         "producer": {
             "name": producer.name,
             "slug": producer.slug,
-            "url": url_for("catalog.producer", slug=producer.slug, _external=True),
+            "url": public_url("catalog.producer", slug=producer.slug),
         },
-        "district": {"code": producer.district_code, "name": district_name(producer.district_code)},
+        "area": {"slug": producer.area_slug, "name": area_name(producer.area_slug)},
+        "commune": {"code": producer.commune_code, "name": place_of(producer)},
         "stars": stars,
-        "thumbnail_url": url_for("catalog.image", key=cover.key, rendition="card", _external=True)
-        if cover
-        else None,
-        "url": url_for("catalog.product", slug=product.slug, _external=True),
+        "thumbnail_url": image_url(cover.key, "card", external=True) if cover else None,
+        "url": public_url("catalog.product", slug=product.slug),
     }
 
 
@@ -120,4 +121,5 @@ def suggest() -> ResponseReturnValue:
 def register(app: Flask) -> None:
     """Attach the API and describe it in the OpenAPI document."""
     app.register_blueprint(bp)
-    register_paths(app, PATHS, SCHEMAS)
+    registry.OPENAPI_PATHS.update(app, PATHS)
+    registry.OPENAPI_SCHEMAS.update(app, SCHEMAS)

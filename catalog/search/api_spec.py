@@ -38,9 +38,14 @@ SEARCH_PARAMETERS = [
         {"type": "string", "examples": ["i-thuc-pham"]},
     ),
     _query(
-        "district",
-        "A district slug.",
-        {"type": "string", "enum": [d.slug for d in places.districts()]},
+        "area",
+        "An area of origin: a former district of Tuyên Quang or Hà Giang, by slug.",
+        {"type": "string", "enum": [a.slug for a in places.areas()]},
+    ),
+    _query(
+        "commune",
+        "An official commune or ward code of Tuyên Quang (2025 units).",
+        {"type": "string", "examples": ["02302"]},
     ),
     _query(
         "min_stars", "Current OCOP stars at least.", {"type": "integer", "minimum": 3, "maximum": 5}
@@ -107,7 +112,8 @@ SCHEMAS = {
             "unit",
             "in_stock",
             "producer",
-            "district",
+            "area",
+            "commune",
             "stars",
             "thumbnail_url",
             "url",
@@ -129,10 +135,18 @@ SCHEMAS = {
                     "url": {"type": "string", "format": "uri"},
                 },
             },
-            "district": {
+            "area": {
+                "type": "object",
+                "required": ["slug", "name"],
+                "properties": {
+                    "slug": {"type": ["string", "null"]},
+                    "name": {"type": "string"},
+                },
+            },
+            "commune": {
                 "type": "object",
                 "required": ["code", "name"],
-                "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
+                "properties": {"code": {"type": ["string", "null"]}, "name": {"type": "string"}},
             },
             "stars": {
                 "type": ["integer", "null"],

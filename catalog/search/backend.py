@@ -1,6 +1,6 @@
-"""The search interface both backends implement, and the request and result types."""
+"""The search interface every backend implements, and the request and result types."""
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -8,6 +8,7 @@ import sqlalchemy.orm as so
 
 from catalog.listing import ListingFilters
 from catalog.search.documents import ProductDocument
+from catalog.search.feed import FeedPosition
 from catalog.search.plan import QueryPlan
 
 # Price facet buckets, inclusive (the catalog's price filter is inclusive at both ends).
@@ -28,7 +29,7 @@ def price_band(price: int) -> int:
     )
 
 
-FACETS = ("group", "district", "stars", "cert", "price", "in_stock")
+FACETS = ("group", "area", "commune", "stars", "cert", "price", "in_stock")
 
 # Ranking weights both backends use: a match in the product name counts most; producer,
 # category, place and certification names next; the accented word as typed adds a bonus, and
@@ -56,7 +57,8 @@ class SearchRequest:
         """The filters minus the one a facet sets, so a facet counts its alternatives."""
         changes: dict[str, object] = {
             "group": {"category": None},
-            "district": {"district": None},
+            "area": {"area": None},
+            "commune": {"commune": None},
             "stars": {"min_stars": None},
             "cert": {"certification": None},
             "price": {"price_min": None, "price_max": None},
@@ -69,7 +71,8 @@ class SearchRequest:
         filters = self.filters
         active = {
             "group": filters.category is not None,
-            "district": filters.district is not None,
+            "area": filters.area is not None,
+            "commune": filters.commune is not None,
             "stars": filters.min_stars is not None,
             "cert": filters.certification is not None,
             "price": filters.price_min is not None or filters.price_max is not None,
@@ -83,7 +86,8 @@ class Facets:
     """Counts per facet value; each facet ignores its own filter and honours the others."""
 
     group: dict[int, int] = field(default_factory=dict)
-    district: dict[str, int] = field(default_factory=dict)
+    area: dict[str, int] = field(default_factory=dict)
+    commune: dict[str, int] = field(default_factory=dict)
     stars: dict[int, int] = field(default_factory=dict)
     cert: dict[str, int] = field(default_factory=dict)
     price: dict[int, int] = field(default_factory=dict)
@@ -131,7 +135,8 @@ class SearchBackend(Protocol):
         """Of ``words`` (folded), those the index holds."""
 
     def word_counts(self, words: Collection[str]) -> dict[str, int]:
-        """How many documents hold each of a few known words, to rank typo fixes."""
+        """How many documents hold each word (absent or 0: not in the index), to find and
+        rank typo fixes."""
 
     def search(self, request: SearchRequest, plan: QueryPlan) -> SearchResult:
         """Match, filter, count facets, sort and page."""
@@ -139,8 +144,11 @@ class SearchBackend(Protocol):
     def document_count(self) -> int:
         """How many products the index holds."""
 
-    def needs_fill(self) -> bool:
-        """True when the index starts empty and every product must be queued."""
+    def versions(self) -> Iterator[tuple[int, int]]:
+        """Each indexed product's id and ``ProductDocument.version`` (to verify the index)."""
 
-    def filled(self) -> None:
-        """Record that every product has been queued or indexed."""
+    def read_position(self, session: so.Session) -> FeedPosition:
+        """How far this index has followed the change feed (a fresh position if new)."""
+
+    def save_position(self, session: so.Session, position: FeedPosition) -> None:
+        """Record the position, once the index committed (or in the session's transaction)."""

@@ -27,4 +27,24 @@ def status_command() -> None:
         click.echo(f"Index folder: {location}")
     click.echo(f"Documents in the index: {backend.document_count()}")
     click.echo(f"Public products in the database: {services.total_public()}")
-    click.echo(f"Pending updates: {indexing.pending_count()}")
+    if indexing.needs_rebuild():
+        click.echo("Pending updates: all (the next sync rebuilds the index from the database)")
+    else:
+        click.echo(f"Pending updates: {indexing.pending_count()}")
+
+
+@search_cli.command("verify")
+@click.option("--repair", is_flag=True, help="Rewrite the documents that differ.")
+def verify_command(repair: bool) -> None:
+    """Find index documents that differ from the database (and rewrite them with --repair)."""
+    from catalog.search.verify import verify
+
+    result = verify(repair=repair)
+    click.echo(
+        f"Checked {result.checked} products: {len(result.stale)} stale, "
+        f"{len(result.missing)} missing, {len(result.extra)} extra document(s)."
+    )
+    if repair:
+        click.echo(f"Repaired {result.repaired} document(s).")
+    elif result.wrong:
+        raise SystemExit(1)

@@ -52,15 +52,25 @@ def facet_options(request: SearchRequest, facets: Facets) -> dict[str, list[Face
         )
         for group in top_groups()
     ]
-    options["district"] = [
+    options["area"] = [
         FacetOption(
-            value=district.slug,
-            label=district.short_name,
-            count=facets.district.get(district.code, 0),
-            selected=filters.district is not None and filters.district.code == district.code,
-            changes={"district": district.slug},
+            value=area.slug,
+            label=area.short_name,
+            count=facets.area.get(area.slug, 0),
+            selected=filters.area is not None and filters.area.slug == area.slug,
+            changes={"area": area.slug},
         )
-        for district in places.districts()
+        for area in places.areas()
+    ]
+    options["commune"] = [
+        FacetOption(
+            value=commune.code,
+            label=commune.name,
+            count=facets.commune.get(commune.code, 0),
+            selected=filters.commune is not None and filters.commune.code == commune.code,
+            changes={"commune": commune.code},
+        )
+        for commune in places.communes(places.HOME_PROVINCE)
     ]
     options["stars"] = [
         FacetOption(
@@ -108,7 +118,8 @@ def facet_titles() -> dict[str, str]:
     """The heading of each facet in the current language."""
     return {
         "group": _("Product group"),
-        "district": _("District"),
+        "area": _("Area of origin"),
+        "commune": _("Commune or ward"),
         "stars": _("OCOP stars"),
         "cert": _("Certification"),
         "price": _("Price"),

@@ -3,15 +3,16 @@
 Whatever changes a product, a producer, an OCOP recognition or a certification, through any
 worker, the ``after_flush`` hook adds a ``search_outbox`` row in the same transaction: the change
 and the note that the index must follow commit together or not at all. Whichever process gets
-the index writer without waiting (a background thread, or a search request when there is none)
-reads the outbox, re-reads those products from the database, writes them to the index, commits
-the index, and only then deletes the rows it applied. A crash or a busy writer leaves the rows in
-place for the next attempt; applying a row twice is harmless because it re-reads the database.
+the index writer without waiting (a worker, or a search request when jobs run eagerly)
+reads the rows after this index's position in the feed (``feed``), re-reads those products
+from the database, writes them to the index, commits the index, and only then moves the
+position. Rows are not deleted when applied: every index (one per app server for the embedded
+engines) follows the feed itself, and old rows are pruned by age. A crash or a busy writer
+leaves the position where it was; applying a row twice is harmless because it re-reads the
+database.
 """
 
 import logging
-import os
-import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 from itertools import chain, islice
@@ -27,18 +28,19 @@ from catalog.models import (
     ProductCertification,
     ReviewStatus,
 )
+from catalog.search import feed
 from catalog.search.backend import IndexBusy, IndexWriter, SearchBackend
-from catalog.search.documents import CategoryPaths, build_document, document_load_options
+from catalog.search.documents import all_documents, documents_of
 from catalog.search.models import OutboxEntity, SearchOutbox
-from catalog.storefront import local_today
 from market.dbtypes import utcnow
 from market.extensions import db
+from market.i18n import local_today
 
 logger = logging.getLogger(__name__)
 
-BATCH = 200
+BATCH = 1_000
 # Producer columns the index shows or depends on; other edits (bank, story) change nothing.
-PRODUCER_FIELDS = ("name", "status", "district_code", "commune_code")
+PRODUCER_FIELDS = ("name", "status", "area_slug", "commune_code")
 # Re-check stars of recognitions that expired within this many days (covers a few days down).
 EXPIRY_WINDOW_DAYS = 7
 
@@ -155,75 +157,62 @@ def _product_ids(session: so.Session, rows: Iterable[sa.Row]) -> set[int]:
 
 def write_products(session: so.Session, writer: IndexWriter, product_ids: Iterable[int]) -> None:
     """Put the current state of these products to the index (or remove the missing)."""
-    paths, today = CategoryPaths(session), local_today()
+    today = local_today()
     for chunk in _batched(sorted(product_ids), BATCH):
-        products = session.scalars(
-            sa.select(Product).where(Product.id.in_(chunk)).options(*document_load_options())
-        ).all()
-        writer.put([build_document(p, paths, today) for p in products])
-        writer.remove(set(chunk) - {p.id for p in products})
-        session.expunge_all()
+        documents = documents_of(session, chunk, today)
+        writer.put(documents)
+        writer.remove(set(chunk) - {doc.id for doc in documents})
+
+
+def _retention() -> timedelta:
+    return timedelta(hours=float(current_app.config.get("SEARCH_FEED_RETENTION_HOURS", 168)))
 
 
 def pending_count() -> int:
-    """How many changes wait in the outbox."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(SearchOutbox))
+    """How many changes this index has not applied yet."""
+    position = backend().read_position(db.session)
+    return feed.pending(db.session, position)
 
 
-def _has_pending() -> bool:
-    with so.Session(db.engine) as session:
-        return session.scalar(sa.select(SearchOutbox.id).limit(1)) is not None
+def _needs_rebuild(position: feed.FeedPosition) -> bool:
+    """A new or wiped index, or one idle so long that rows it needs may have been pruned."""
+    return not position.started or position.stale(_retention())
 
 
-def enqueue_all(session: so.Session) -> None:
-    """Queue every product (a new, empty index fills itself from the outbox)."""
-    session.execute(
-        sa.insert(SearchOutbox).from_select(
-            ["entity", "entity_id", "created_at"],
-            sa.select(sa.literal(OutboxEntity.PRODUCT.value), Product.id, sa.literal(utcnow())),
-        )
-    )
-
-
-def _fill_if_new(engine_backend: SearchBackend) -> None:
-    if engine_backend.needs_fill():
-        with so.Session(db.engine) as session:
-            enqueue_all(session)
-            session.commit()
-        engine_backend.filled()
+def needs_rebuild() -> bool:
+    """True when the next sync rebuilds this index from the database instead of the feed."""
+    return _needs_rebuild(backend().read_position(db.session))
 
 
 def apply_pending(limit: int = 500) -> int:
-    """Apply up to ``limit`` outbox rows if the writer is free now; return how many."""
+    """Apply up to ``limit`` new feed rows if the writer is free now; return how many.
+
+    A new or stale index is rebuilt from the database instead (then every product counts).
+    """
     engine_backend = backend()
-    _fill_if_new(engine_backend)
-    if not _has_pending():
-        return 0
     with so.Session(db.engine) as session:
+        position = engine_backend.read_position(session)
+        if _needs_rebuild(position):
+            session.close()
+            return rebuild()
+        if not feed.unapplied(session, position, 1):
+            return 0
         try:
             writer = engine_backend.writer(session)
         except IndexBusy:
             return 0
         try:
             # Read only once the writer is ours: a slower writer can never apply older state.
-            rows = session.execute(
-                sa.select(SearchOutbox.id, SearchOutbox.entity, SearchOutbox.entity_id)
-                .order_by(SearchOutbox.id)
-                .limit(limit)
-            ).all()
+            position = engine_backend.read_position(session)
+            rows = feed.unapplied(session, position, limit)
             write_products(session, writer, _product_ids(session, rows))
             writer.commit()
+            engine_backend.save_position(session, feed.advance(position, [r.id for r in rows]))
         except BaseException:
             writer.cancel()
             raise
-        _delete_rows(session, [row.id for row in rows])
         session.commit()
     return len(rows)
-
-
-def _delete_rows(session: so.Session, ids: list[int]) -> None:
-    for chunk in _batched(ids, 500):
-        session.execute(sa.delete(SearchOutbox).where(SearchOutbox.id.in_(chunk)))
 
 
 def rebuild(progress: Callable[[int], None] | None = None) -> int:
@@ -232,20 +221,29 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
     with so.Session(db.engine) as session:
         writer = engine_backend.writer(session, rebuild=True)
         try:
-            applied = list(session.scalars(sa.select(SearchOutbox.id)))
-            ids = list(session.scalars(sa.select(Product.id).order_by(Product.id)))
-            for chunk in _batched(ids, BATCH):
-                write_products(session, writer, chunk)
+            # Rows up to here are in what the rebuild reads; later ones are applied after it.
+            position = feed.snapshot(session)
+            done = 0
+            for documents in all_documents(session, local_today()):
+                writer.put(documents)
+                done += len(documents)
                 if progress is not None:
-                    progress(len(chunk))
+                    progress(len(documents))
             writer.commit()
+            engine_backend.save_position(session, position)
         except BaseException:
             writer.cancel()
             raise
-        _delete_rows(session, applied)
         session.commit()
-    engine_backend.filled()
-    return len(ids)
+    return done
+
+
+def prune_feed() -> int:
+    """Delete feed rows older than the retention; return how many."""
+    with so.Session(db.engine) as session:
+        pruned = feed.prune(session, _retention())
+        session.commit()
+    return pruned
 
 
 def product_total() -> int:
@@ -274,67 +272,16 @@ def enqueue_expired_stars(today: date) -> int:
 # -- who applies --------------------------------------------------------------------------
 
 
-class BackgroundSync(threading.Thread):
-    """A daemon thread per process that applies the outbox every ``interval`` seconds."""
-
-    def __init__(self, app: Flask, interval: float) -> None:
-        super().__init__(name="search-sync", daemon=True)
-        self.app = app
-        self.interval = interval
-        self.stopped = threading.Event()
-        self._day: date | None = None
-
-    def run(self) -> None:
-        while not self.stopped.wait(self.interval):
-            with self.app.app_context():
-                try:
-                    self.step()
-                except Exception:
-                    logger.exception("Applying search index changes failed; will retry.")
-                finally:
-                    db.session.remove()
-
-    def step(self) -> None:
-        """Drop expired stars once a day, then apply the whole backlog."""
-        today = local_today()
-        if today != self._day:
-            enqueue_expired_stars(today)
-            self._day = today
-        while apply_pending(limit=1000) == 1000:
-            if self.stopped.is_set():
-                break
-
-    def stop(self) -> None:
-        """Ask the thread to finish and wait for it."""
-        self.stopped.set()
-        self.join(timeout=10)
-
-
-_threads: dict[int, BackgroundSync] = {}
-_threads_lock = threading.Lock()
-
-
-def ensure_background_sync(app: Flask) -> bool:
-    """Start this process's sync thread once (after a fork, too); True when one runs."""
-    interval = float(app.config.get("SEARCH_SYNC_INTERVAL", 0))
-    if interval <= 0 or app.testing:
-        return False
-    key = os.getpid()
-    with _threads_lock:
-        thread = _threads.get(key)
-        if thread is None or not thread.is_alive():
-            thread = BackgroundSync(app, interval)
-            _threads[key] = thread
-            thread.start()
-    return True
-
-
 def sync_before_search(app: Flask) -> None:
-    """Without a sync thread (tests, one-off scripts), apply pending changes before a search."""
-    if ensure_background_sync(app):
+    """Without a worker (``JOBS_EAGER``: tests, one-off scripts), apply changes before a search.
+
+    Otherwise every worker applies the feed to its host's index every half second
+    (``catalog.jobs``).
+    """
+    if not app.config.get("JOBS_EAGER"):
         return
     try:
         apply_pending(limit=500)
     except Exception:
-        # The search still answers from the index as it is; the outbox keeps the changes.
+        # The search still answers from the index as it is; the feed keeps the changes.
         logger.exception("Could not apply search index changes before a search.")

@@ -1,10 +1,11 @@
-"""Search tables: the change outbox (both backends) and the PostgreSQL backend's index rows."""
+"""Search tables: the change outbox (every backend) and the PostgreSQL backend's index rows."""
 
 import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from sqlalchemy.dialects.postgresql import TSVECTOR
 
 from market.dbtypes import str_enum, utcnow
 from market.extensions import db
@@ -18,7 +19,8 @@ class OutboxEntity(enum.StrEnum):
 
 
 class SearchOutbox(db.Model):
-    """A change the index has not applied yet, written in the transaction that made it."""
+    """A change for the indexes to follow, written in the transaction that made it; kept for
+    the feed's retention, whichever indexes have applied it (see ``catalog.search.feed``)."""
 
     __tablename__ = "search_outbox"
 
@@ -28,78 +30,75 @@ class SearchOutbox(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
 
-class SearchDocument(db.Model):
-    """A product's searchable text for the PostgreSQL backend, folded by ``search_fold()``.
+# A tsvector on PostgreSQL; the table stays empty elsewhere.
+VECTOR = sa.Text().with_variant(TSVECTOR(), "postgresql")
 
-    Folded columns hold space-separated words with a space at each end, so ``LIKE '% cam %'``
-    matches a whole word and ``LIKE '% ca%'`` a word start, both served by a trigram index.
+
+class SearchDocument(db.Model):
+    """A public product's search row for the PostgreSQL backend: what to match and rank, and
+    every value to filter, sort and count by, so a search never joins the catalog tables.
+
+    ``vector`` holds the words folded by ``catalog.search.text`` (the one fold), weighted A for
+    the name, B for producer, group, place and certification names, D for the description,
+    and is served by a GIN index. Padded columns (``" word word "``) rank exact tones and the
+    name as a phrase with ``LIKE``, only on the rows the vector matched.
     """
 
     __tablename__ = "search_documents"
     __table_args__ = (
+        sa.Index("ix_search_documents_vector", "vector", postgresql_using="gin"),
+        sa.Index("ix_search_documents_newest", "created_at", "product_id"),
+        # Every value a search without words filters, counts and sorts by: such a search
+        # reads this narrow index (index-only), not the rows with their vectors.
         sa.Index(
-            "ix_search_documents_text_folded_trgm",
-            "text_folded",
-            postgresql_using="gin",
-            postgresql_ops={"text_folded": "gin_trgm_ops"},
+            "ix_search_documents_values",
+            "group_id",
+            "area_slug",
+            "commune_code",
+            "stars",
+            "price_band",
+            "in_stock",
+            "category_id",
+            "price",
+            "cert_codes",
+            "created_at",
+            "product_id",
         ),
     )
 
     product_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
     )
+    version: so.Mapped[int] = so.mapped_column(sa.BigInteger)
+    vector: so.Mapped[str] = so.mapped_column(VECTOR)
     name_folded: so.Mapped[str] = so.mapped_column(sa.Text)
-    meta_folded: so.Mapped[str] = so.mapped_column(sa.Text)
-    text_folded: so.Mapped[str] = so.mapped_column(sa.Text)
     exact: so.Mapped[str] = so.mapped_column(sa.Text)
+    category_id: so.Mapped[int]
+    group_id: so.Mapped[int]
+    area_slug: so.Mapped[str] = so.mapped_column(sa.String(40))
+    commune_code: so.Mapped[str] = so.mapped_column(sa.String(5))
+    stars: so.Mapped[int] = so.mapped_column(sa.SmallInteger)
+    cert_codes: so.Mapped[str] = so.mapped_column(sa.String(100))
+    price: so.Mapped[int] = so.mapped_column(sa.BigInteger)
+    price_band: so.Mapped[int] = so.mapped_column(sa.SmallInteger)
+    in_stock: so.Mapped[bool]
+    created_at: so.Mapped[datetime]
+
+
+class SearchPosition(db.Model):
+    """How far a database-held index has followed the change feed (``feed.FeedPosition``)."""
+
+    __tablename__ = "search_positions"
+
+    name: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True)
+    position: so.Mapped[str] = so.mapped_column(sa.Text)
 
 
 class SearchWord(db.Model):
-    """A folded word some document held: the vocabulary typo fixes are drawn from."""
+    """A folded word of the PostgreSQL backend's rows and how many rows hold it: the
+    vocabulary typo fixes are drawn from and ranked by (a primary-key look-up each)."""
 
     __tablename__ = "search_words"
 
     word: so.Mapped[str] = so.mapped_column(sa.String(100), primary_key=True)
-
-
-def _extension_schema(connection: sa.Connection, name: str) -> str:
-    return connection.scalar(
-        sa.text(
-            "SELECT n.nspname FROM pg_extension e "
-            "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = :name"
-        ),
-        {"name": name},
-    )
-
-
-def install_postgres_functions(connection: sa.Connection) -> None:
-    """Create unaccent, pg_trgm and the IMMUTABLE ``search_fold(text)`` the index relies on."""
-    connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS unaccent"))
-    connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
-    # The trigram operator class must resolve while this transaction creates the index.
-    connection.execute(
-        sa.text(
-            "SELECT set_config('search_path', current_setting('search_path') || ', ' || "
-            "quote_ident(:s), true) WHERE NOT (:s = ANY (current_schemas(false)))"
-        ),
-        {"s": _extension_schema(connection, "pg_trgm")},
-    )
-    # unaccent() is only STABLE (its dictionary is found through search_path); naming the
-    # schema and the dictionary makes the wrapper safe to declare IMMUTABLE.
-    schema = connection.scalar(
-        sa.text("SELECT quote_ident(:s)"), {"s": _extension_schema(connection, "unaccent")}
-    )
-    connection.execute(
-        sa.text(
-            "CREATE OR REPLACE FUNCTION search_fold(text) RETURNS text "
-            "LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$ "
-            f"SELECT ' ' || btrim(regexp_replace(lower({schema}.unaccent("
-            f"'{schema}.unaccent'::regdictionary, $1)), '[^a-z0-9]+', ' ', 'g')) || ' ' $$"
-        )
-    )
-
-
-@sa.event.listens_for(SearchDocument.__table__, "before_create")
-def _before_create(_table: sa.Table, connection: sa.Connection, **_kw: object) -> None:
-    if connection.dialect.name == "postgresql":
-        install_postgres_functions(connection)
+    documents: so.Mapped[int] = so.mapped_column(server_default="0")

@@ -12,7 +12,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Protocol
 
-from catalog.search.text import fold, has_diacritics, words
+from catalog.search.text import has_diacritics, words
+from market.text import fold
 
 ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 MAX_WORDS = 10
@@ -27,7 +28,7 @@ class Vocabulary(Protocol):
         """Of ``words``, those the index holds."""
 
     def word_counts(self, words: Collection[str]) -> dict[str, int]:
-        """How many documents hold each word."""
+        """How many documents hold each word (a word the index lacks: absent or 0)."""
 
 
 @dataclass(frozen=True)
@@ -128,10 +129,9 @@ def plan_query(
     known = vocabulary.known_words(set(folded)) if folded else set()
     candidates = {word: _candidates(word) for word in folded if word not in known}
     lookup = {c for found in candidates.values() for c in found}
-    found = vocabulary.known_words(lookup) if lookup else set()
-    fixes = {word: [c for c in options if c in found] for word, options in candidates.items()}
-    wanted = {c for options in fixes.values() for c in options}
-    counts = vocabulary.word_counts(wanted) if wanted else {}
+    # One look-up finds which candidates the index holds and how often (to rank them).
+    counts = {w: n for w, n in vocabulary.word_counts(lookup).items() if n} if lookup else {}
+    fixes = {word: [c for c in options if c in counts] for word, options in candidates.items()}
     groups = []
     for index, (original, word) in enumerate(zip(typed, folded, strict=True)):
         is_known = word in known

@@ -12,7 +12,7 @@ from catalog.search.backend import Facets, SearchRequest
 from catalog.search.plan import QueryPlan, plan_query
 from catalog.search.text import Segment, accented_form, highlight
 from catalog.storefront import _card_options
-from catalog.templating import district_name
+from catalog.templating import area_name
 from market.extensions import db
 
 SUGGESTIONS = 8
@@ -52,7 +52,7 @@ def _load(ids: list[int]) -> list[Product]:
 
 def _texts(products: list[Product]) -> list[str]:
     return [
-        f"{p.name} {p.producer.name} {district_name(p.producer.district_code)} {p.description}"
+        f"{p.name} {p.producer.name} {area_name(p.producer.area_slug)} {p.description}"
         for p in products
     ]
 
@@ -80,7 +80,9 @@ def search_catalog(request: SearchRequest) -> SearchPage:
     """Search the public catalog: ranked products, facet counts and a did-you-mean."""
     indexing.sync_before_search(current_app._get_current_object())
     backend = indexing.backend()
-    plan = plan_query(request.text, backend)
+    # The last word may be unfinished even when it is a word ("thit tra" → trâu), as in the
+    # suggestions; whole-word matches still rank first.
+    plan = plan_query(request.text, backend, prefix_known=True)
     result = backend.search(request, plan)
     did_you_mean = _suggestion(request, plan, result.total) if plan.groups else None
     return SearchPage(

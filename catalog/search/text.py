@@ -1,34 +1,20 @@
-"""Vietnamese text for search: NFC, word tokens, diacritic folding (đ included), highlighting.
+"""Vietnamese text for search: word tokens and highlighting over the shared fold (market.text).
 
 Shoppers type on phones, mostly without diacritics. Documents and queries are normalised to NFC
 (a decomposed "ế" would otherwise split a syllable), lower-cased, and folded to ASCII so "cam
-sanh" meets "Cam sành" and "dac san" meets "đặc sản". Nothing is stemmed and no stop words are
-dropped: English rules would eat Vietnamese syllables such as "an", "to" or "can".
+sanh" meets "Cam sành" and "dac san" meets "đặc sản" (``market.text.fold``). Nothing is stemmed
+and no stop words are dropped: English rules would eat Vietnamese syllables such as "an", "to" or
+"can".
 """
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+
+from market.text import fold, nfc
 
 # Letters and digits; the underscore is a separator, as it is for the PostgreSQL fold.
 WORD = re.compile(r"[^\W_]+")
-
-
-def nfc(text: str) -> str:
-    """The text in Unicode composed form (NFC)."""
-    return unicodedata.normalize("NFC", text)
-
-
-@lru_cache(maxsize=65_536)
-def fold(text: str) -> str:
-    """Lower-case ASCII without diacritics: ``Đặc sản`` → ``dac san`` (words repeat: cached)."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    return unicodedata.normalize(
-        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    )
 
 
 def words(text: str) -> list[str]:

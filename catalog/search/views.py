@@ -7,7 +7,7 @@ from catalog import categories
 from catalog.search import services
 from catalog.search.facets import facet_options, facet_titles
 from catalog.search.params import SORTS, canonical_args, parse_search
-from catalog.storefront import local_today
+from market.i18n import local_today
 
 bp = Blueprint("search", __name__)
 

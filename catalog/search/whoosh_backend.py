@@ -21,6 +21,7 @@ from whoosh.index import LockError
 from whoosh.searching import Searcher
 from whoosh.writing import CLEAR, SegmentWriter
 
+from catalog.search import feed
 from catalog.search.backend import (
     CORRECTION,
     FACETS,
@@ -36,15 +37,17 @@ from catalog.search.backend import (
     price_band,
 )
 from catalog.search.documents import ProductDocument
+from catalog.search.feed import FeedPosition
 from catalog.search.plan import QueryPlan, TermGroup
-from catalog.search.text import WORD, fold
+from catalog.search.text import WORD
 from catalog.search.whoosh_facets import FacetMasks, forget_segments, segment_key, to_set
+from market.text import fold
 
 logger = logging.getLogger(__name__)
 
 # Bump when the schema or analysis changes: a new index name makes every process build afresh.
-INDEX_NAME = "products_v1"
-FILL_MARKER = f"{INDEX_NAME}.needs-fill"
+INDEX_NAME = "products_v3"
+POSITION_FILE = f"{INDEX_NAME}.feed-position.json"
 REBUILD_LOCK_WAIT = 120.0
 EPOCH = datetime(1970, 1, 1)
 
@@ -67,13 +70,15 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         rank=COLUMN(NumericColumn("q")),
+        version=COLUMN(NumericColumn("q")),
         name=TEXT(analyzer=folded, phrase=True),
         meta=TEXT(analyzer=folded, phrase=False),
         text=TEXT(analyzer=folded, phrase=False),
         exact=TEXT(analyzer=toned, phrase=False),
         category=KEYWORD,
         group=ID(sortable=True),
-        district=ID(sortable=True),
+        area=ID(sortable=True),
+        commune=ID(sortable=True),
         stars=ID(sortable=True),
         cert=KEYWORD,
         price=NUMERIC(int, bits=64, shift_step=16, sortable=True),
@@ -87,13 +92,15 @@ def _fields(doc: ProductDocument) -> dict[str, object]:
     return {
         "id": str(doc.id),
         "rank": doc.id,
+        "version": doc.version,
         "name": doc.name,
         "meta": doc.meta,
         "text": doc.text,
         "exact": doc.exact,
         "category": " ".join(str(c) for c in doc.category_ids),
         "group": str(doc.group_id),
-        "district": doc.district_code,
+        "area": doc.area_slug,
+        "commune": doc.commune_code,
         "stars": str(doc.stars),
         "cert": " ".join(doc.cert_codes),
         "price": doc.price,
@@ -229,20 +236,22 @@ class WhooshBackend:
                 # No traceback kept: Whoosh leaves the damaged file open in its frames.
                 logger.error("The search index is damaged (%s); starting a new one.", str(error))
             ix = index.create_in(str(self.directory), build_schema(), indexname=INDEX_NAME)
-            (self.directory / FILL_MARKER).touch()
+            (self.directory / POSITION_FILE).unlink(missing_ok=True)
             logger.warning("Created an empty search index in %s.", self.directory)
             return ix
         finally:
             lock.release()
 
-    def needs_fill(self) -> bool:
-        """True when the index was created empty and every product must be queued."""
+    def read_position(self, session: so.Session) -> FeedPosition:
+        """The feed position kept beside the index (a new index starts over)."""
+        del session
         self._index()
-        return (self.directory / FILL_MARKER).exists()
+        return feed.read_file(self.directory / POSITION_FILE)
 
-    def filled(self) -> None:
-        """Record that every product has been queued (or indexed)."""
-        (self.directory / FILL_MARKER).unlink(missing_ok=True)
+    def save_position(self, session: so.Session, position: FeedPosition) -> None:
+        """Keep the feed position beside the index it describes."""
+        del session
+        feed.write_file(self.directory / POSITION_FILE, position)
 
     def _searcher(self) -> Searcher:
         searcher = getattr(self._local, "searcher", None)
@@ -347,6 +356,17 @@ class WhooshBackend:
     def document_count(self) -> int:
         """How many products the index holds."""
         return self._searcher().doc_count()
+
+    def versions(self) -> Iterator[tuple[int, int]]:
+        """Every indexed product's id and document version (for ``search verify``)."""
+        searcher = self._searcher()
+        for subsearcher, _offset in searcher.leaf_searchers():
+            reader = subsearcher.reader()
+            if reader.doc_count() == 0:
+                continue
+            ids, versions = reader.column_reader("rank"), reader.column_reader("version")
+            for docnum in reader.all_doc_ids():
+                yield ids[docnum], versions[docnum]
 
     def close(self) -> None:
         """Release the searcher of this thread (tests and shutdown)."""

@@ -2,7 +2,7 @@
 
 Whoosh's own grouping reads a column value for every matching document in Python, once per
 facet and again for each facet whose filter is set; at tens of thousands of matches that
-dominates a search. Here each value of a filter field (district "074", stars "4", ...) is a set
+dominates a search. Here each value of a filter field (area "ham-yen", stars "4", ...) is a set
 of document numbers held as the bits of an int, built once per index segment from its
 postings. Filtering is then ``&``, and a facet count is ``(matches & value).bit_count()``,
 both done in C however many documents match.
@@ -25,7 +25,7 @@ from catalog.search.backend import PRICE_BUCKETS
 
 # The fields kept as masks; every document holds exactly one in_stock value, so their union is
 # every live document.
-FIELDS = ("category", "group", "district", "stars", "cert", "price_band", "in_stock")
+FIELDS = ("category", "group", "area", "commune", "stars", "cert", "price_band", "in_stock")
 
 
 @dataclass(frozen=True)
@@ -133,8 +133,10 @@ class FacetMasks:
         mask = self.all
         if filters.category is not None:
             mask &= self.of("category", str(filters.category.id))
-        if filters.district is not None:
-            mask &= self.of("district", filters.district.code)
+        if filters.area is not None:
+            mask &= self.of("area", filters.area.slug)
+        if filters.commune is not None:
+            mask &= self.of("commune", filters.commune.code)
         if filters.min_stars is not None:
             stars = 0
             for level in range(filters.min_stars, 6):

@@ -3,24 +3,25 @@
 from decimal import Decimal
 
 from flask import Flask
-from flask_babel import format_decimal
 
 from catalog.trace import models  # noqa: F401  (registers the tables)
+from market.i18n import format_number
 
 
 def format_quantity(value: Decimal | float | int | None) -> str:
     """A quantity without trailing zeros, in the current language: ``12,5`` or ``12.5``."""
-    return "" if value is None else format_decimal(value, format="#,##0.##")
+    return format_number(value)
 
 
 def register(app: Flask) -> None:
     """Attach the public lot pages, the producer's lot workspace, the manager pages and the API."""
     from catalog.trace import api, manage, openapi, public, workspace
-    from market.openapi import register_paths
+    from market import registry
 
     app.register_blueprint(public.bp)
     app.register_blueprint(workspace.bp)
     app.register_blueprint(manage.bp)
     app.register_blueprint(api.bp)
-    register_paths(app, openapi.PATHS, openapi.SCHEMAS)
+    registry.OPENAPI_PATHS.update(app, openapi.PATHS)
+    registry.OPENAPI_SCHEMAS.update(app, openapi.SCHEMAS)
     app.jinja_env.filters["qty"] = format_quantity

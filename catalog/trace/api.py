@@ -4,10 +4,10 @@ from flask import Blueprint, Response, current_app, jsonify
 from flask.typing import ResponseReturnValue
 
 from catalog.models import Lot
-from catalog.storefront import local_today
 from catalog.trace import chain, links
 from catalog.trace.epcis import MEDIA_TYPE, epcis_document, local_iso
 from catalog.trace.public import visible_lot
+from market.i18n import local_today
 
 bp = Blueprint("trace_api", __name__, url_prefix="/api/v1/lots")
 

@@ -152,3 +152,17 @@ def made_by_processing(lot_id: int) -> bool:
 def recall_of(lot_id: int) -> LotRecall | None:
     """The lot's recall, if it was recalled."""
     return db.session.scalar(sa.select(LotRecall).where(LotRecall.lot_id == lot_id))
+
+
+def current_lots(product_id: int, limit: int = 3) -> list[Lot]:
+    """A product's latest harvest lots not recalled, newest first, with their growing areas."""
+    recalled = sa.select(LotRecall.lot_id)
+    return list(
+        db.session.scalars(
+            sa.select(Lot)
+            .where(Lot.product_id == product_id, Lot.id.not_in(recalled))
+            .options(so.joinedload(Lot.growing_area))
+            .order_by(Lot.harvest_date.desc(), Lot.id.desc())
+            .limit(limit)
+        )
+    )

@@ -4,19 +4,20 @@ Lots are class-level identifiers, so they appear in quantity lists with their GS
 URI (or the short URL when the product has no GTIN). Order references stay private.
 """
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from catalog.categories import slugify
 from catalog.models import Lot
 from catalog.trace import links
 from catalog.trace.chain import LotTrace
-from catalog.trace.models import EventType, LotEvent, LotRecall
+from catalog.trace.models import BizStep, EventType, LotEvent, LotRecall
 from market.dbtypes import utcnow
 from market.i18n import as_aware_utc
+from market.text import slugify
+from market.urls import public_base_url
 
 EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/epcis-context.jsonld"
 CBV = "https://ref.gs1.org/cbv/"
@@ -39,11 +40,12 @@ UNITS = {"kg": "KGM", "g": "GRM", "gam": "GRM", "tấn": "TNE", "l": "LTR", "lí
 def epcis_document(trace: LotTrace) -> dict:
     """The lot's events (and those of the lots it was made from) as an EPCISDocument."""
     events = [_event(event) for event in trace.events]
+    events.extend(_commissioning_event(lot) for lot in _lots_without_a_harvest_event(trace))
     recalls = [r for r in [trace.recall, *trace.upstream_recalls] if r is not None]
     events.extend(_recall_event(recall) for recall in recalls)
     events.sort(key=lambda event: event["eventTime"])
     return {
-        "@context": [EPCIS_CONTEXT, {"cq": f"{links.base_url()}/ns/trace#"}],
+        "@context": [EPCIS_CONTEXT, {"cq": f"{public_base_url()}/ns/trace#"}],
         "type": "EPCISDocument",
         "schemaVersion": "2.0",
         "creationDate": _utc_iso(utcnow()),
@@ -81,6 +83,42 @@ def _event(event: LotEvent) -> dict:
     return body
 
 
+def _lots_without_a_harvest_event(trace: LotTrace) -> list[Lot]:
+    """Harvested lots of the chain whose harvest nobody recorded as an event (lots made by
+    processing start with their TransformationEvent instead)."""
+    started = {
+        e.lot_id for e in trace.events if e.type in (EventType.HARVEST, EventType.PROCESSING)
+    }
+    return [lot for lot in [trace.lot, *trace.inputs] if lot.id not in started]
+
+
+def _commissioning_event(lot: Lot) -> dict:
+    """The lot's harvest, from the lot itself: its date, quantity and growing area."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    harvested = datetime.combine(lot.harvest_date, time(), zone).isoformat(timespec="seconds")
+    area = lot.growing_area or lot.product.growing_area
+    location = (
+        f"{public_base_url()}/id/growing-area/{area.code}"
+        if area is not None
+        else f"{public_base_url()}/id/place/{lot.product.producer_id}/producer"
+    )
+    return {
+        "type": "ObjectEvent",
+        "eventID": f"{links.short_url(lot)}#harvest",
+        "eventTime": harvested,
+        "eventTimeZoneOffset": harvested[-6:],
+        "recordTime": _utc_iso(lot.created_at),
+        "epcList": [],
+        "action": "ADD",
+        "quantityList": [_quantity(lot, lot.quantity)],
+        "bizStep": CBV + "BizStep-" + BizStep.COMMISSIONING.value,
+        "disposition": CBV + "Disp-" + DISPOSITIONS[EventType.HARVEST],
+        "readPoint": {"id": location},
+        "bizLocation": {"id": location},
+        "cq:eventType": EventType.HARVEST.value,
+    }
+
+
 def _recall_event(recall: LotRecall) -> dict:
     return {
         "type": "ObjectEvent",
@@ -115,9 +153,9 @@ def _location(event: LotEvent) -> str:
         return GLN_URI.format(gln=event.gln)
     area = event.lot.growing_area
     if event.type == EventType.HARVEST and area is not None:
-        return f"{links.base_url()}/id/growing-area/{area.code}"
+        return f"{public_base_url()}/id/growing-area/{area.code}"
     place = slugify(event.place)[:60] or "producer"
-    return f"{links.base_url()}/id/place/{event.lot.product.producer_id}/{place}"
+    return f"{public_base_url()}/id/place/{event.lot.product.producer_id}/{place}"
 
 
 def local_iso(moment: datetime) -> str:

@@ -3,13 +3,11 @@
 from datetime import datetime, time
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -24,6 +22,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from catalog.gs1 import gtin_check_digit
 from catalog.trace.labels import DEFAULT_SIZE, MAX_SHEETS, SIZES
 from catalog.trace.models import BizStep, EventType
+from market.forms import Form, SubForm
 
 EVENT_TYPES = {
     EventType.HARVEST: _l("Harvest"),
@@ -83,7 +82,7 @@ class PlaceMixin:
     )
 
 
-class EventForm(WhenMixin, PlaceMixin, FlaskForm):
+class EventForm(WhenMixin, PlaceMixin, Form):
     """Record one event on a lot."""
 
     type = SelectField(
@@ -105,7 +104,7 @@ class EventForm(WhenMixin, PlaceMixin, FlaskForm):
     quantity = DecimalField(_l("Quantity (optional)"), places=2, validators=list(QUANTITY))
 
 
-class InputRow(Form):
+class InputRow(SubForm):
     """One candidate input lot: use it or not, and how much of it."""
 
     lot_id = HiddenField()
@@ -113,7 +112,7 @@ class InputRow(Form):
     quantity = DecimalField(_l("Quantity used"), places=2, validators=list(QUANTITY))
 
 
-class ProcessingForm(WhenMixin, PlaceMixin, FlaskForm):
+class ProcessingForm(WhenMixin, PlaceMixin, Form):
     """Make a new lot of a product from input lots."""
 
     inputs = FieldList(FormField(InputRow), label=_l("Input lots"))
@@ -133,7 +132,7 @@ class ProcessingForm(WhenMixin, PlaceMixin, FlaskForm):
     )
 
 
-class RecallForm(FlaskForm):
+class RecallForm(Form):
     """Recall a lot with a reason everyone will see."""
 
     reason = TextAreaField(
@@ -149,7 +148,7 @@ class RecallForm(FlaskForm):
     )
 
 
-class LabelForm(FlaskForm):
+class LabelForm(Form):
     """Choose the label size and how many sheets to print (a GET form, no CSRF needed)."""
 
     class Meta:

@@ -21,7 +21,8 @@ from reportlab.pdfgen import canvas
 from catalog.models import Lot
 from catalog.trace import links
 from market import printing
-from market.printing import PDF_FONTS, POINT_MM, nfc, pil_font, register_pdf_fonts, wrap
+from market.printing import PDF_FONTS, POINT_MM, pil_font, register_pdf_fonts, wrap
+from market.text import nfc
 
 QUIET_ZONE = 4  # modules of white around the code, as ISO/IEC 18004 asks
 MAX_SHEETS = 20

@@ -6,19 +6,13 @@ request came from (a label printed from a laptop on the LAN must not carry its a
 
 from urllib.parse import quote
 
-from flask import current_app
-
 from catalog.models import Lot
-
-
-def base_url() -> str:
-    """The public origin of the site, without a trailing slash."""
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+from market.urls import public_base_url
 
 
 def short_url(lot: Lot) -> str:
     """The lot's short stable page: ``{base}/t/{lot}`` (the ``trace.lot`` route)."""
-    return f"{base_url()}/t/{quote(lot.code, safe='')}"
+    return f"{public_base_url()}/t/{quote(lot.code, safe='')}"
 
 
 def digital_link(lot: Lot) -> str | None:
@@ -26,7 +20,7 @@ def digital_link(lot: Lot) -> str | None:
     gtin = lot.product.gtin
     if not gtin:
         return None
-    return f"{base_url()}/01/{gtin}/10/{quote(lot.code, safe='')}"
+    return f"{public_base_url()}/01/{gtin}/10/{quote(lot.code, safe='')}"
 
 
 def label_url(lot: Lot) -> str:

@@ -6,12 +6,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from catalog.storefront import local_today
 from catalog.trace import buyers, chain, links
 from catalog.trace.forms import BIZ_STEPS, EVENT_TYPES, RecallForm
 from catalog.trace.models import LotRecall
 from catalog.trace.recalling import submit_recall
 from market.extensions import db
+from market.i18n import local_today
 from market.permissions import provincial_manager_required
 
 bp = Blueprint("trace_manage", __name__, url_prefix="/quan-ly/truy-xuat")

@@ -8,11 +8,11 @@ from flask_login import current_user
 from catalog.gs1 import normalize_gtin
 from catalog.models import Lot, ProducerStatus
 from catalog.permissions import producer_access
-from catalog.storefront import local_today
 from catalog.trace import chain, links
 from catalog.trace.forms import BIZ_STEPS, EVENT_TYPES
 from catalog.trace.sketch import location_sketch
 from market.errors import render_error
+from market.i18n import local_today
 
 bp = Blueprint("trace", __name__)
 

@@ -23,10 +23,6 @@ def submit_recall(lot: Lot, by_manager: bool = False) -> None:
         flash(str(error), "error")
         return
     flash(
-        _(
-            "Lot %(code)s is recalled. %(n)s buyer(s) were emailed.",
-            code=lot.code,
-            n=done.buyers_emailed,
-        ),
+        _("Lot %(code)s is recalled. Its buyers are being emailed.", code=done.lot.code),
         "success",
     )

@@ -19,7 +19,6 @@ from wtforms import SelectChoice
 
 from catalog.models import Lot, Product, ProductStatus
 from catalog.permissions import require_producer_access
-from catalog.storefront import local_today
 from catalog.trace import buyers, chain, labels, links, services
 from catalog.trace.forms import (
     BIZ_STEPS,
@@ -34,6 +33,7 @@ from catalog.trace.models import BizStep, EventType, LotEvent
 from catalog.trace.recalling import submit_recall
 from market.dbtypes import utcnow
 from market.extensions import db
+from market.i18n import local_today
 
 bp = Blueprint("trace_workspace", __name__, url_prefix="/ban-hang/<int:producer_id>/lo")
 

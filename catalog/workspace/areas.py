@@ -14,9 +14,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from catalog import audit
+from catalog.audit import Actor
 from catalog.models import AreaStatus, Certification, GrowingArea, Lot, Product, ReviewStatus
-from catalog.workspace import audit
-from catalog.workspace.audit import Actor
 from catalog.workspace.errors import WorkspaceError
 from market import places
 from market.dbtypes import utcnow
@@ -29,8 +29,8 @@ AREA_FIELDS = (
     "variety",
     "area_ha",
     "households",
-    "district_code",
     "commune_code",
+    "area_slug",
     "latitude",
     "longitude",
     "certification",
@@ -47,8 +47,8 @@ class AreaData:
 
     code: str
     crop: str
-    district_code: str
     commune_code: str
+    area_slug: str
     variety: str = ""
     area_ha: Decimal | None = None
     households: int | None = None
@@ -76,9 +76,11 @@ def _check(data: AreaData, area_id: int | None) -> str:
     other = db.session.scalar(sa.select(GrowingArea.id).where(GrowingArea.code == code))
     if other is not None and other != area_id:
         raise WorkspaceError(_l("This code is already registered."), field="code")
-    district = places.district(data.district_code)
-    if district is None or district.commune(data.commune_code) is None:
-        raise WorkspaceError(_l("Choose the commune from the list."), field="place")
+    place = places.home_place(data.commune_code, data.area_slug)
+    if place is None:
+        field = "place" if places.home_place(data.commune_code, None) is None else "area"
+        raise WorkspaceError(_l("Choose the commune from the list."), field=field)
+    data.commune_code, data.area_slug = place[0], place[1] or ""
     if not data.crop.strip():
         raise WorkspaceError(_l("Enter the crop, such as Cam sành."), field="crop")
     if data.area_ha is not None and data.area_ha <= 0:
@@ -100,8 +102,8 @@ def _apply(area: GrowingArea, data: AreaData, code: str) -> None:
     area.variety = data.variety.strip()
     area.area_ha = data.area_ha
     area.households = data.households
-    area.district_code = data.district_code
     area.commune_code = data.commune_code
+    area.area_slug = data.area_slug or None
     area.latitude = data.latitude
     area.longitude = data.longitude
     area.certification = data.certification

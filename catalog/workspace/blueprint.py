@@ -11,35 +11,28 @@ from functools import wraps
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, request
+from flask import Blueprint, abort, flash, g, redirect, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from catalog.audit import Actor
 from catalog.models import Producer, Product
 from catalog.permissions import require_producer_access
-from catalog.workspace.audit import Actor
-from catalog.workspace.errors import WorkspaceError
 from catalog.workspace.labels import template_labels
+from market import registry
 from market.extensions import db, login_manager
+from market.urls import site_path
 
 bp = Blueprint("workspace", __name__, url_prefix="/ban-hang")
 bp.context_processor(template_labels)
-MENU_KEY = "workspace.menu_links"
-
-
-def add_menu_link(app: Flask, endpoint: str, label: object) -> None:
-    """Let another package put one of its pages (taking ``producer_id``) in the shop menu."""
-    links: list[tuple[str, object]] = app.extensions.setdefault(MENU_KEY, [])
-    if endpoint not in (known for known, _label in links):
-        links.append((endpoint, label))
 
 
 @bp.app_template_global()
 def workspace_menu_links() -> list[tuple[str, object]]:
-    """The menu links other packages added, as (endpoint, label)."""
-    return list(current_app.extensions.get(MENU_KEY, []))
+    """The menu links other packages added (``market.registry.WORKSPACE_MENU``)."""
+    return registry.WORKSPACE_MENU.all()
 
 
 @bp.before_request
@@ -59,7 +52,7 @@ def check_access() -> ResponseReturnValue | None:
 def too_large(_error: RequestEntityTooLarge) -> ResponseReturnValue:
     """Uploads over the request limit: say so on the page the user came from."""
     flash(_("The files are too large together. Send fewer or smaller photos at a time."), "error")
-    return redirect(request.path)
+    return redirect(site_path(request.path))
 
 
 @bp.app_template_filter("ws_value")
@@ -90,15 +83,6 @@ def own_product(product_id: int) -> Product:
     return db.first_or_404(
         sa.select(Product).where(Product.id == product_id, Product.producer_id == g.producer.id)
     )
-
-
-def form_error(form: object, error: WorkspaceError) -> None:
-    """Show a service's refusal next to the field it names, else as a flash message."""
-    target = getattr(form, error.field or "", None)
-    if target is not None and hasattr(target, "errors"):
-        target.errors = [*target.errors, str(error)]
-    else:
-        flash(str(error), "error")
 
 
 def uploads(field_name: str) -> list[tuple[str, bytes]]:

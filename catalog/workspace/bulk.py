@@ -1,4 +1,4 @@
-"""Quick edit of price, stock and low-stock threshold for many products in one save.
+"""Quick edit of price, stock, low-stock threshold and weight for many products in one save.
 
 Stock is edited as a difference from what the form showed (``stock_was``), so a sale committed
 between showing the form and saving it is never undone; the database's CHECK (stock >= 0) is the
@@ -11,16 +11,18 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from catalog import audit, stock_history
+from catalog.audit import Actor
 from catalog.models import Product
-from catalog.workspace import audit, stock
-from catalog.workspace.audit import Actor
+from catalog.stock_history import StockReason
 from catalog.workspace.errors import WorkspaceError
-from catalog.workspace.models import StockReason
 from catalog.workspace.numbers import MAX_COUNT
 from catalog.workspace.products import products_of
 from market.extensions import db
 
 logger = logging.getLogger(__name__)
+
+QUICK_FIELDS = ("price", "low_stock_threshold", "weight_grams")
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class RowEdit:
     stock: int
     stock_was: int
     low_stock_threshold: int
+    weight_grams: int | None = None  # empty: no weight (no carrier delivery)
 
 
 @dataclass
@@ -77,10 +80,11 @@ def save_bulk_edit(
     for row in rows:
         product = products[row.product_id]
         delta = row.stock - row.stock_was
-        before = {"price": product.price, "low_stock_threshold": product.low_stock_threshold}
+        before = audit.snapshot(product, QUICK_FIELDS)
         product.price = row.price
         product.low_stock_threshold = row.low_stock_threshold
-        after = {"price": product.price, "low_stock_threshold": product.low_stock_threshold}
+        product.weight_grams = row.weight_grams
+        after = audit.snapshot(product, QUICK_FIELDS)
         if delta:
             before["stock"] = product.stock
             after["stock"] = product.stock + delta
@@ -110,9 +114,9 @@ def save_bulk_edit(
         ) from None
     if stock_deltas:
         now_stock = _current_stock(list(stock_deltas))
-        stock.insert_movements(
+        stock_history.insert_movements(
             [
-                stock.movement_row(
+                stock_history.movement_row(
                     products[pid],
                     delta,
                     now_stock[pid],

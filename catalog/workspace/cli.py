@@ -3,10 +3,11 @@
 import click
 import sqlalchemy as sa
 
+from catalog.audit import CLI
 from catalog.models import Producer
 from catalog.workspace import imports
-from catalog.workspace.audit import CLI
 from catalog.workspace.errors import WorkspaceError
+from catalog.workspace.import_files import read_table
 from market.extensions import db
 
 
@@ -17,7 +18,7 @@ def run_import(data: bytes, slug: str, dry_run: bool) -> int:
         click.echo(f"No producer with the slug {slug!r}.", err=True)
         return 2
     try:
-        rows = imports.read_table(data)
+        rows = read_table(data)
         with click.progressbar(length=max(len(rows) - 1, 0), label="Checking") as bar:
             plan = imports.plan_rows(producer, rows, bar.update)
     except WorkspaceError as error:

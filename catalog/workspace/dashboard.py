@@ -9,28 +9,30 @@ or is cancelled in the same period nets to zero (and is not counted as an order)
 a later period shows as a negative figure there. Money refunded without goods coming back (a
 refund after delivery) is not a stock movement: it shows in the payments' ledger and payouts,
 not here — these figures are the goods sold. The orders package records those movements when it
-takes stock (``catalog.workspace.stock.record_stock_change``), so these figures exist before and
+takes stock (``catalog.stock_history.record_stock_change``), so these figures exist before and
 without the orders tables. Orders awaiting fulfilment live in the orders package, which depends on
 the catalog (never the reverse): it plugs its counter (and the page listing them) in with
-:func:`set_awaiting_fulfilment_counter`. Until it does, the page says fulfilment is not available
+``market.registry.FULFILMENT_COUNTER``. Until it does, the page says fulfilment is not available
 rather than showing a false zero.
+
+Revenue is money received: the orders package also plugs in which order references are not paid
+yet (``market.registry.UNPAID_REFERENCES``: a transfer not arrived, cash not handed over); their
+sales are left out of revenue, orders, units and the chart, and shown apart as awaiting payment.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import url_for
 
 from catalog.models import Product, ProductStatus
-from catalog.workspace.models import StockMovement, StockReason
+from catalog.stock_history import StockMovement, StockReason
+from market import registry
 from market.extensions import db
+from market.i18n import utc_day_bounds
 
-LOCAL_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh, no daylight saving
 PERIODS = {"today": 1, "7d": 7, "30d": 30}
-COUNTER_KEY = "workspace.awaiting_fulfilment"
-LIST_KEY = "workspace.awaiting_fulfilment_list"
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,7 @@ class Period:
 
     def utc_bounds(self) -> tuple[datetime, datetime]:
         """Start (inclusive) and end (exclusive) as naive UTC, as timestamps are stored."""
-        start = datetime.combine(self.first_day, time()) - LOCAL_OFFSET
-        return start, start + timedelta(days=self.days)
+        return utc_day_bounds(self.first_day, self.today)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,9 @@ class SalesSummary:
     orders: int = 0
     units: int = 0
     days: list[DaySales] = field(default_factory=list)
+    # Orders sold but not paid yet (awaiting a transfer, cash not handed over): not revenue.
+    pending_revenue: int = 0
+    pending_orders: int = 0
 
     @property
     def average_order_value(self) -> int:
@@ -160,25 +164,33 @@ def _revenue() -> sa.ColumnElement[int]:
 
 
 def sales_summary(producer_id: int, period: Period) -> SalesSummary:
-    """Totals and one entry per day of the period (days without sales show as zero)."""
+    """Money received per day of the period (days without sales show as zero), unpaid apart."""
     day = _local_day(StockMovement.created_at).label("day")
     rows = db.session.execute(
-        sa.select(day, sa.func.sum(_revenue()), sa.func.sum(_units()))
+        sa.select(day, StockMovement.order_ref, sa.func.sum(_revenue()), sa.func.sum(_units()))
         .where(*_sales_filter(producer_id, period))
-        .group_by(day)
+        .group_by(day, StockMovement.order_ref)
     ).all()
-    by_day = {_as_date(d): (int(revenue or 0), int(units or 0)) for d, revenue, units in rows}
+    unpaid = unpaid_references(producer_id)
+    by_day: dict[date, tuple[int, int]] = {}
+    pending: dict[str, int] = {}
+    for d, ref, revenue, units in rows:
+        if ref in unpaid:
+            pending[ref] = pending.get(ref, 0) + int(revenue or 0)
+            continue
+        before = by_day.get(_as_date(d), (0, 0))
+        by_day[_as_date(d)] = (before[0] + int(revenue or 0), before[1] + int(units or 0))
     # An order counts when units of it are still sold after its returns: an expired or cancelled
     # order nets to zero units and is not an order.
-    kept = (
+    kept = db.session.scalars(
         sa.select(StockMovement.order_ref)
         .where(*_sales_filter(producer_id, period), StockMovement.order_ref.is_not(None))
         .group_by(StockMovement.order_ref)
         .having(sa.func.sum(_units()) > 0)
-        .subquery()
-    )
-    orders = db.session.scalar(sa.select(sa.func.count()).select_from(kept))
-    summary = SalesSummary(orders=int(orders or 0))
+    ).all()
+    summary = SalesSummary(orders=sum(1 for ref in kept if ref not in unpaid))
+    summary.pending_orders = sum(1 for ref in kept if ref in unpaid)
+    summary.pending_revenue = sum(pending.get(ref, 0) for ref in kept if ref in unpaid)
     for offset in range(period.days):
         current = period.first_day + timedelta(days=offset)
         revenue, units = by_day.get(current, (0, 0))
@@ -224,24 +236,20 @@ def low_stock(producer_id: int, limit: int = 10) -> list[Product]:
     )
 
 
-def set_awaiting_fulfilment_counter(
-    counter: Callable[[int], int], endpoint: str | None = None
-) -> None:
-    """Plug in how to count a producer's orders awaiting fulfilment (the orders package does).
-
-    ``endpoint`` names the page listing them; it takes a ``producer_id`` argument.
-    """
-    current_app.extensions[COUNTER_KEY] = counter
-    current_app.extensions[LIST_KEY] = endpoint
+def unpaid_references(producer_id: int) -> set[str]:
+    """References of the producer's orders still awaiting their money; none without orders."""
+    source = registry.UNPAID_REFERENCES.get()
+    return source(producer_id) if source else set()
 
 
 def awaiting_fulfilment(producer_id: int) -> int | None:
     """Orders waiting for this producer to pack them, or None if no orders package counts them."""
-    counter = current_app.extensions.get(COUNTER_KEY)
-    return counter(producer_id) if counter else None
+    counter = registry.FULFILMENT_COUNTER.get()
+    return counter.count(producer_id) if counter else None
 
 
 def awaiting_fulfilment_url(producer_id: int) -> str | None:
     """The page listing the producer's orders to fulfil, if the orders package named one."""
-    endpoint = current_app.extensions.get(LIST_KEY)
+    counter = registry.FULFILMENT_COUNTER.get()
+    endpoint = counter.endpoint if counter else None
     return url_for(endpoint, producer_id=producer_id) if endpoint else None

@@ -1,12 +1,10 @@
 """Domain errors of the producer workspace; their message is shown to the user."""
 
+from market.domain_errors import DomainError
 
-class WorkspaceError(Exception):
+
+class WorkspaceError(DomainError):
     """A change the workspace refuses; ``str(error)`` explains why to the user."""
-
-    def __init__(self, message: object, field: str | None = None) -> None:
-        super().__init__(str(message))
-        self.field = field
 
 
 class NotAllowed(WorkspaceError):

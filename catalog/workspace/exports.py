@@ -10,13 +10,9 @@ import sqlalchemy.orm as so
 from openpyxl import Workbook
 
 from catalog.models import Product
-from catalog.workspace.imports import COLUMNS, FORMULA_STARTS
+from catalog.workspace.imports import COLUMNS
 from market.extensions import db
-
-
-def _safe(text: str) -> str:
-    """Guard text a spreadsheet would run as a formula (CSV/formula injection)."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+from market.spreadsheets import spreadsheet_safe
 
 
 def export_rows(producer_id: int) -> Iterator[list[Any]]:
@@ -34,17 +30,21 @@ def export_rows(producer_id: int) -> Iterator[list[Any]]:
     )
     for product in products:
         yield [
-            _safe(product.sku or ""),
-            _safe(product.name),
+            spreadsheet_safe(product.sku or ""),
+            spreadsheet_safe(product.name),
             product.category.code,
-            _safe(product.unit),
+            spreadsheet_safe(product.unit),
             product.price,
             product.stock,
-            _safe(product.description),
+            spreadsheet_safe(product.description),
             ", ".join(c.value for c in product.certifications),
             product.growing_area.code if product.growing_area else "",
             product.gtin or "",
             product.status.value,
+            product.weight_grams,
+            product.length_cm,
+            product.width_cm,
+            product.height_cm,
         ]
 
 

@@ -1,22 +1,19 @@
 """Workspace forms; every value is checked again by the services."""
 
-from collections.abc import Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (
+    BooleanField,
     DateField,
     DecimalField,
     HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import (
     DataRequired,
@@ -24,17 +21,22 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    ValidationError,
 )
 
 from catalog.models import AreaStatus, Certification, ProducerKind
+from catalog.stock_history import REASON_LABELS, StockReason
 from catalog.templating import CERTIFICATIONS, PRODUCER_KINDS
-from catalog.workspace.models import StockReason
-from catalog.workspace.numbers import NumberError, parse_count, parse_price
-from catalog.workspace.stock import REASON_LABELS
-from market import banks, places
+from catalog.workspace.numbers import (
+    NumberError,
+    parse_centimetres,
+    parse_count,
+    parse_grams,
+    parse_price,
+)
+from market import banks
 from market.accounts.forms import validate_login_identifier
-from market.phone import normalize_phone
+from market.forms import Form, MultiCheckboxField, options, place_choices
+from market.phone import vietnamese_mobile
 
 # A hint for the phone's file picker; the server checks the content whatever the browser sends.
 IMAGE_TYPES = "image/jpeg,image/png,image/webp"
@@ -45,11 +47,6 @@ PHOTO_INPUT = {
     "data-downscale": "2560",
     "data-downscale-note": _l("Made smaller for a faster upload: %(before)s → %(after)s."),
 }
-
-
-def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
-    """Select options from (value, label) pairs."""
-    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class NumberField(StringField):
@@ -76,26 +73,11 @@ class NumberField(StringField):
         return "" if self.data is None else str(self.data)
 
 
-class MultiCheckboxField(SelectMultipleField):
-    """Several checkboxes for one multi-valued field."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-
-def _phone(_form: FlaskForm, field: StringField) -> None:
-    if field.data:
-        phone = normalize_phone(field.data)
-        if phone is None:
-            raise ValidationError(_l("Enter a Vietnamese mobile number, such as 0912 345 678."))
-        field.data = phone
-
-
 def _bank_choices() -> list[SelectChoice]:
     return options([("", _l("— No bank account (cash only) —")), *banks.bank_choices()])
 
 
-class BankFields(FlaskForm):
+class BankFields(Form):
     """Bank, account number and holder: where VietQR transfers go."""
 
     bank_bin = SelectField(_l("Bank"), choices=[], validate_choice=False)
@@ -107,33 +89,28 @@ class BankFields(FlaskForm):
         self.bank_bin.choices = _bank_choices()
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     """What shoppers see about a producer."""
 
     kind = SelectField(
         _l("You are a"), choices=options((k.value, label) for k, label in PRODUCER_KINDS.items())
     )
     name = StringField(_l("Name shoppers will see"), validators=[DataRequired(), Length(max=200)])
-    place = SelectField(_l("Commune"), validators=[DataRequired()])
+    place = SelectField(_l("Commune or ward"), validators=[DataRequired()])
+    area = SelectField(_l("Area of origin"), default="")
     address = StringField(_l("Village and street (optional)"), validators=[Length(max=300)])
-    phone = StringField(_l("Contact mobile number"), validators=[DataRequired(), _phone])
+    phone = StringField(_l("Contact mobile number"), validators=[DataRequired(), vietnamese_mobile])
     story = TextAreaField(_l("Your story"), validators=[Length(max=5000)])
     photo = FileField(_l("A photo of you, your farm or workshop (optional)"), render_kw=PHOTO_INPUT)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.place.choices = options([("", _l("— Choose —")), *places.commune_choices()])
+        place_choices(self.place, self.area)
 
     @property
     def kind_value(self) -> ProducerKind:
         """The chosen producer kind."""
         return ProducerKind(self.kind.data)
-
-    @property
-    def district_commune(self) -> tuple[str, str]:
-        """The chosen (district code, commune code)."""
-        district, _, commune = (self.place.data or "").partition(":")
-        return district, commune
 
 
 class OnboardingForm(ProfileForm, BankFields):
@@ -144,7 +121,7 @@ class BankForm(BankFields):
     """Change the bank account (owner only)."""
 
 
-class ProductForm(FlaskForm):
+class ProductForm(Form):
     """A listing's facts; stock is set on creation and changed later through the stock page."""
 
     name = StringField(_l("Product name"), validators=[DataRequired(), Length(max=200)])
@@ -155,6 +132,10 @@ class ProductForm(FlaskForm):
     )
     stock = NumberField(_l("Units in stock now"), default=0)
     low_stock_threshold = NumberField(_l("Warn me when stock falls to"), default=5)
+    weight_grams = NumberField(_l("Weight of one unit, packed (grams)"), parser=parse_grams)
+    length_cm = NumberField(_l("Length (cm)"), parser=parse_centimetres)
+    width_cm = NumberField(_l("Width (cm)"), parser=parse_centimetres)
+    height_cm = NumberField(_l("Height (cm)"), parser=parse_centimetres)
     description = TextAreaField(_l("Description"), validators=[Length(max=5000)])
     certifications = MultiCheckboxField(
         _l("Certifications"),
@@ -172,7 +153,7 @@ class ProductForm(FlaskForm):
         return [Certification(value) for value in self.certifications.data or []]
 
 
-class StockForm(FlaskForm):
+class StockForm(Form):
     """Add or remove units, saying why."""
 
     change = IntegerField(
@@ -189,7 +170,7 @@ class StockForm(FlaskForm):
     note = StringField(_l("Note (optional)"), validators=[Length(max=200)])
 
 
-class BulkEditForm(FlaskForm):
+class BulkEditForm(Form):
     """The quick-edit table: the rows are read from the request; this carries CSRF and reason."""
 
     reason = SelectField(
@@ -201,17 +182,17 @@ class BulkEditForm(FlaskForm):
     )
 
 
-class PhotosForm(FlaskForm):
+class PhotosForm(Form):
     """Add photos to a listing."""
 
     photos = MultipleFileField(_l("Add photos"), render_kw=PHOTO_INPUT)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes something: only the CSRF token."""
 
 
-class OcopClaimForm(FlaskForm):
+class OcopClaimForm(Form):
     """An OCOP recognition claim with the scan of the decision."""
 
     stars = SelectField(_l("Stars"), choices=options((n, f"{n} ★") for n in (3, 4, 5)), coerce=int)
@@ -222,7 +203,7 @@ class OcopClaimForm(FlaskForm):
     scan = FileField(_l("Photo or scan of the decision"), render_kw=PHOTO_INPUT)
 
 
-class AreaForm(FlaskForm):
+class AreaForm(Form):
     """A growing area and its code."""
 
     code = StringField(_l("Growing-area code"), validators=[DataRequired(), Length(max=40)])
@@ -234,7 +215,8 @@ class AreaForm(FlaskForm):
     households = IntegerField(
         _l("Households"), validators=[Optional(), NumberRange(min=0, max=100_000)]
     )
-    place = SelectField(_l("Commune"), validators=[DataRequired()])
+    place = SelectField(_l("Commune or ward"), validators=[DataRequired()])
+    area = SelectField(_l("Area of origin"), default="")
     latitude = DecimalField(
         _l("Latitude (optional)"), places=6, validators=[Optional(), NumberRange(-90, 90)]
     )
@@ -262,10 +244,10 @@ class AreaForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.place.choices = options([("", _l("— Choose —")), *places.commune_choices()])
+        place_choices(self.place, self.area)
 
 
-class LotForm(FlaskForm):
+class LotForm(Form):
     """A harvest lot."""
 
     product_id = SelectField(_l("Product"), coerce=int, validate_choice=False)
@@ -278,7 +260,7 @@ class LotForm(FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """An email address or mobile number of the person to invite or grant."""
 
     login = StringField(
@@ -287,7 +269,13 @@ class LoginForm(FlaskForm):
     )
 
 
-class ImportForm(FlaskForm):
+class HelperGrantForm(LoginForm):
+    """A helper to grant access to, and whether the household's notices reach them too."""
+
+    notices = BooleanField(_l("Send my order and payment notices to this helper too"))
+
+
+class ImportForm(Form):
     """A CSV or XLSX file of listings."""
 
     file = FileField(
@@ -299,7 +287,7 @@ class ImportForm(FlaskForm):
     )
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(Form):
     """Confirm an import that was checked."""
 
     token = HiddenField(validators=[DataRequired()])

@@ -1,49 +1,20 @@
-"""Workspace pages for bulk import (check first, then import) and export of listings.
+"""Workspace pages for bulk import (check, then import as a job) and export (a job) of listings."""
 
-A checked file waits under ``instance/imports`` with a random name bound to the producer, so the
-producer confirms without picking the file again on a slow phone; files older than a day go.
-"""
+import io
 
-import re
-import secrets
-import time
-from pathlib import Path
-
-from flask import abort, current_app, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, send_file, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_login import current_user
 
-from catalog.workspace import exports, imports
+from catalog.workspace import export_jobs, import_jobs, imports
 from catalog.workspace.blueprint import bp, uploads
 from catalog.workspace.errors import WorkspaceError
-from catalog.workspace.forms import ImportConfirmForm, ImportForm
+from catalog.workspace.forms import ActionForm, ImportConfirmForm, ImportForm
+from market.extensions import db
+from market.jobs.models import Job
 
-MAX_AGE_SECONDS = 24 * 3600
 PROBLEMS_SHOWN = 500
-
-
-def _stash_dir() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _stash(producer_id: int, data: bytes) -> str:
-    folder = _stash_dir()
-    cutoff = time.time() - MAX_AGE_SECONDS
-    for old in folder.iterdir():
-        if old.stat().st_mtime < cutoff:
-            old.unlink(missing_ok=True)
-    token = secrets.token_hex(16)
-    (folder / f"{producer_id}-{token}").write_bytes(data)
-    return token
-
-
-def _unstash(producer_id: int, token: str) -> bytes | None:
-    if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
-        return None
-    path = _stash_dir() / f"{producer_id}-{token}"
-    return path.read_bytes() if path.is_file() else None
 
 
 def _render(form: ImportForm, **context: object) -> ResponseReturnValue:
@@ -72,48 +43,73 @@ def import_page(producer_id: int) -> ResponseReturnValue:
     except WorkspaceError as error:
         form.file.errors = [str(error)]
         return _render(form), 422
-    token = _stash(producer_id, data) if plan.valid else None
+    token = import_jobs.stash(producer_id, data) if plan.valid else None
     return _render(form, plan=plan, filename=filename, token=token), 200 if plan.valid else 422
 
 
 @bp.post("/<int:producer_id>/nhap/xac-nhan")
 def import_confirm(producer_id: int) -> ResponseReturnValue:
-    """Import a file that was checked: all of it, or nothing."""
+    """Start importing a file that was checked; the next page follows the job."""
     form = ImportConfirmForm()
-    data = _unstash(producer_id, form.token.data) if form.validate_on_submit() else None
-    if data is None:
+    job_id = None
+    if form.validate_on_submit():
+        job_id = import_jobs.start_import(producer_id, form.token.data, g.actor)
+    if job_id is None:
         flash(_("That checked file is no longer here. Please upload it again."), "error")
         return redirect(url_for("workspace.import_page", producer_id=producer_id))
-    try:
-        plan = imports.plan_import(g.producer, data)
-        result = imports.apply_import(g.producer, plan, g.actor)
-    except WorkspaceError as error:
-        flash(str(error), "error")
-        return redirect(url_for("workspace.import_page", producer_id=producer_id))
-    (_stash_dir() / f"{producer_id}-{form.token.data}").unlink(missing_ok=True)
-    flash(
-        _(
-            "Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.",
-            created=result.created,
-            updated=result.updated,
-            unchanged=result.unchanged,
-        ),
-        "success",
-    )
-    return redirect(url_for("workspace.product_list", producer_id=producer_id))
+    return redirect(url_for("workspace.import_progress", producer_id=producer_id, job_id=job_id))
 
 
-@bp.get("/<int:producer_id>/xuat.<fmt>")
+@bp.get("/<int:producer_id>/nhap/tien-do/<int:job_id>")
+def import_progress(producer_id: int, job_id: int) -> ResponseReturnValue:
+    """How far the import this person started has got, and its counts once done."""
+    job = _own_job(producer_id, job_id, import_jobs.KIND)
+    return render_template("workspace/import_progress.html", job=job)
+
+
+@bp.post("/<int:producer_id>/xuat.<fmt>")
 def export(producer_id: int, fmt: str) -> ResponseReturnValue:
-    """Download every listing as CSV or XLSX, in the import's columns."""
-    if fmt == "csv":
-        body, mimetype = exports.export_csv(producer_id), "text/csv; charset=utf-8"
-    elif fmt == "xlsx":
-        body = exports.export_xlsx(producer_id)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
+    """Start preparing every listing as CSV or XLSX; the next page offers the file."""
+    if fmt not in export_jobs.FORMATS:
         abort(404)
-    response = current_app.response_class(body, mimetype=mimetype)
-    name = f"{g.producer.slug}-san-pham.{fmt}"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    job_id = export_jobs.start_export(producer_id, fmt, g.actor)
+    return redirect(url_for("workspace.export_progress", producer_id=producer_id, job_id=job_id))
+
+
+def _own_job(producer_id: int, job_id: int, kind: str) -> Job:
+    """A job of ``kind`` for this producer started by the signed-in person, else 404."""
+    job = db.session.get(Job, job_id)
+    if (
+        job is None
+        or job.kind != kind
+        or job.payload.get("producer_id") != producer_id
+        or job.user_id != current_user.id
+    ):
+        abort(404)
+    return job
+
+
+@bp.get("/<int:producer_id>/xuat/<int:job_id>")
+def export_progress(producer_id: int, job_id: int) -> ResponseReturnValue:
+    """Whether the export this person asked for is ready, with its download link."""
+    job = _own_job(producer_id, job_id, export_jobs.KIND)
+    return render_template("workspace/export_progress.html", job=job)
+
+
+@bp.get("/<int:producer_id>/xuat/<int:job_id>/tai-ve")
+def export_download(producer_id: int, job_id: int) -> ResponseReturnValue:
+    """The prepared file, as an attachment."""
+    job = _own_job(producer_id, job_id, export_jobs.KIND)
+    data = export_jobs.exported_file(job.result)
+    if data is None:
+        abort(404)
+    fmt = job.payload["fmt"]
+    return send_file(
+        io.BytesIO(data),
+        mimetype=export_jobs.FORMATS[fmt],
+        as_attachment=True,
+        download_name=f"{g.producer.slug}-san-pham.{fmt}",
+        max_age=0,
+    )

@@ -5,7 +5,9 @@ Columns (the header row names them, in any order; only ``sku`` is required as a 
 ============== ===========================================================================
 sku            the producer's own code for the product (required; at most 64 characters)
 name           the product name (required for a new product)
-category       an OCOP sub-group, by code (``I.2.b``) or by slug (``i-2-b-mat-ong-...``)
+category       an OCOP sub-group, by code (``I.2.b``), slug (``i-2-b-mat-ong-...``) or name in
+               Vietnamese or English, whole or its first part, with or without accents
+               (``Mật ong``, ``mat ong``, ``Honey``)
 unit           what one price buys: ``kg``, ``hộp 500 g``, ``chai`` (required for a new product)
 price_vnd      whole đồng: ``125000``, ``125.000`` and ``125,000`` all mean the same
 stock          whole units on hand, not negative; the import sets it to this number
@@ -14,28 +16,28 @@ certifications ``vietgap``, ``globalgap``, ``organic``, separated by commas, ``;
 growing_area_code  one of the producer's registered growing areas, such as ``VN-TQ-HY-001``
 gtin           an 8-, 12-, 13- or 14-digit GTIN with a valid check digit
 status         ``draft``, ``active``, ``paused`` or ``archived`` (new products: draft)
+weight_grams   one unit packed, whole grams from 1 to 100,000 (``1050``); none: no carrier
+length_cm      the packed unit's size, whole centimetres from 1 to 300 (also ``width_cm``,
+               ``height_cm``)
 ============== ===========================================================================
 
 An empty cell in ``name``, ``category``, ``unit``, ``price_vnd``, ``stock`` or ``status`` keeps the
-current value; an empty ``description``, ``certifications``, ``growing_area_code`` or ``gtin``
-clears it. CSV may be UTF-8 with or without a BOM, separated by commas, semicolons or tabs.
-Nothing is written unless the whole file is valid.
+current value; an empty ``description``, ``certifications``, ``growing_area_code``, ``gtin``,
+weight or size clears it. Reading the file (CSV in UTF-8 or UTF-16, or XLSX), within bounds, is
+``catalog.workspace.import_files``. Nothing is written unless the whole file is valid.
 """
 
-import csv
-import io
 import logging
-import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
-from openpyxl import load_workbook
 
+from catalog import audit, stock_history
+from catalog.audit import Actor
 from catalog.gs1 import normalize_gtin
 from catalog.models import (
     Category,
@@ -46,13 +48,21 @@ from catalog.models import (
     ProductCertification,
     ProductStatus,
 )
-from catalog.workspace import audit, stock
-from catalog.workspace.audit import Actor
+from catalog.stock_history import StockReason
 from catalog.workspace.errors import WorkspaceError
-from catalog.workspace.models import StockReason
-from catalog.workspace.numbers import NumberError, is_blank, parse_count, parse_price
+from catalog.workspace.import_files import MAX_ROWS, ImportFileError, read_table
+from catalog.workspace.numbers import (
+    NumberError,
+    is_blank,
+    parse_centimetres,
+    parse_count,
+    parse_grams,
+    parse_price,
+)
 from catalog.workspace.products import PRODUCT_FIELDS, unique_slugs
 from market.extensions import db
+from market.spreadsheets import FORMULA_STARTS
+from market.text import fold
 
 logger = logging.getLogger(__name__)
 
@@ -68,12 +78,15 @@ COLUMNS = (
     "growing_area_code",
     "gtin",
     "status",
+    "weight_grams",
+    "length_cm",
+    "width_cm",
+    "height_cm",
 )
 KEEP_WHEN_EMPTY = {"name", "category", "unit", "price_vnd", "stock", "status"}
 REQUIRED_FOR_NEW = ("name", "category", "unit", "price_vnd")
-MAX_ROWS = 20_000
+SIZE_COLUMNS = ("length_cm", "width_cm", "height_cm")
 LIMITS = {"sku": 64, "name": 200, "unit": 40, "description": 5000}
-FORMULA_STARTS = ("=", "+", "-", "@")
 Progress = Callable[[int], None]
 
 
@@ -119,10 +132,6 @@ class ImportResult:
     unchanged: int = 0
 
 
-class ImportFileError(WorkspaceError):
-    """The file as a whole cannot be read."""
-
-
 def _cell_text(value: Any) -> str:
     if value is None:
         return ""
@@ -135,52 +144,6 @@ def _cell_text(value: Any) -> str:
     return text
 
 
-def _read_csv(data: bytes) -> Iterator[list[Any]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ImportFileError(
-            _l("The file is not UTF-8 text. In Excel choose Save As → “CSV UTF-8”.")
-        ) from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    except csv.Error as error:
-        raise ImportFileError(_l("The CSV file is damaged: %(error)s", error=str(error))) from None
-
-
-def _read_xlsx(data: bytes) -> Iterator[list[Any]]:
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ImportFileError(_l("This XLSX file cannot be opened; save it again.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield list(values)
-    finally:
-        workbook.close()
-
-
-def read_table(data: bytes) -> list[list[Any]]:
-    """The file's rows as lists of cell values; the format is told by content, not by name.
-
-    At most MAX_ROWS data rows (plus the header and one more, to report the excess) are read.
-    """
-    if not data.strip():
-        raise ImportFileError(_l("The file is empty."))
-    if data[:4] == b"PK\x03\x04":
-        rows = _read_xlsx(data)
-    elif data[:4] == b"\xd0\xcf\x11\xe0":
-        raise ImportFileError(_l("Old .xls files cannot be read; save as .xlsx or CSV UTF-8."))
-    elif b"\x00" in data[:4096]:
-        raise ImportFileError(_l("This is not a CSV or XLSX file."))
-    else:
-        rows = _read_csv(data)
-    return list(islice(rows, MAX_ROWS + 2))
-
-
 class _Context:
     """Lookups shared by every row of one file."""
 
@@ -188,9 +151,13 @@ class _Context:
         self.producer = producer
         leaves = db.session.scalars(sa.select(Category).where(~Category.children.any()))
         self.categories: dict[str, Category] = {}
+        self.names: dict[str, set[Category]] = {}
         for category in leaves:
             self.categories[category.code.lower()] = category
             self.categories[category.slug.lower()] = category
+            for name in (category.name_vi, category.name_en):
+                for key in {_folded(name), _folded(name.split(",")[0])}:
+                    self.names.setdefault(key, set()).add(category)
         self.groups = {
             code.lower()
             for code in db.session.scalars(sa.select(Category.code).where(Category.children.any()))
@@ -204,12 +171,28 @@ class _Context:
         )
 
 
+def _folded(text: str) -> str:
+    """A name as the import compares it: folded, single-spaced."""
+    return " ".join(fold(text).split())
+
+
+def _category_by_name(text: str, ctx: _Context) -> Category | None:
+    """The one sub-group named ``text`` (folded: case and accents ignored), else None."""
+    found = ctx.names.get(_folded(text), set())
+    if len(found) > 1:
+        codes = ", ".join(sorted(category.code for category in found))
+        raise ValueError(
+            str(_l("This name fits several sub-groups (%(codes)s): use the code.", codes=codes))
+        )
+    return next(iter(found), None)
+
+
 def _parse_value(column: str, text: str, raw: Any, ctx: _Context) -> Any:
     """The value of one non-empty cell, or a ValueError whose message is shown."""
     if column in LIMITS and len(text) > LIMITS[column]:
         raise ValueError(str(_l("At most %(n)s characters.", n=LIMITS[column])))
     if column == "category":
-        category = ctx.categories.get(text.lower())
+        category = ctx.categories.get(text.lower()) or _category_by_name(text, ctx)
         if category is None:
             if text.lower() in ctx.groups:
                 raise ValueError(str(_l("Use a sub-group such as I.2.b, not a whole group.")))
@@ -219,6 +202,10 @@ def _parse_value(column: str, text: str, raw: Any, ctx: _Context) -> Any:
         return parse_price(raw if isinstance(raw, int | float) else text)
     if column == "stock":
         return parse_count(raw if isinstance(raw, int | float) else text)
+    if column == "weight_grams":
+        return parse_grams(raw if isinstance(raw, int | float) else text)
+    if column in SIZE_COLUMNS:
+        return parse_centimetres(raw if isinstance(raw, int | float) else text)
     if column == "certifications":
         parts = text.replace(";", ",").replace("|", ",").replace("/", ",").split(",")
         try:
@@ -421,6 +408,10 @@ _FIELD_OF = {
     "growing_area_code": "growing_area_id",
     "gtin": "gtin",
     "status": "status",
+    "weight_grams": "weight_grams",
+    "length_cm": "length_cm",
+    "width_cm": "width_cm",
+    "height_cm": "height_cm",
 }
 
 
@@ -445,6 +436,10 @@ def _new_product(producer_id: int, row: ParsedRow, slug: str) -> Product:
         description=values.get("description") or "",
         growing_area_id=values.get("growing_area_code"),
         gtin=values.get("gtin"),
+        weight_grams=values.get("weight_grams"),
+        length_cm=values.get("length_cm"),
+        width_cm=values.get("width_cm"),
+        height_cm=values.get("height_cm"),
     )
 
 
@@ -474,7 +469,7 @@ def apply_import(
                 delta = wanted_stock - product.stock
                 product.stock = wanted_stock
                 movements.append(
-                    stock.movement_row(
+                    stock_history.movement_row(
                         product, delta, wanted_stock, _reason(delta), actor.user_id, note=note
                     )
                 )
@@ -510,7 +505,7 @@ def apply_import(
             certifications.extend({"product_id": product.id, "code": code} for code in codes)
             if product.stock:
                 movements.append(
-                    stock.movement_row(
+                    stock_history.movement_row(
                         product,
                         product.stock,
                         product.stock,
@@ -539,7 +534,7 @@ def apply_import(
                 progress(1)
         if certifications:
             db.session.execute(sa.insert(ProductCertification), certifications)
-        stock.insert_movements(movements)
+        stock_history.insert_movements(movements)
         audit.record_many(entries)
         db.session.commit()
     except sa.exc.IntegrityError:

@@ -1,17 +1,15 @@
 """Words for workspace states and actions, shown in templates.
 
 Other packages write to a producer's change log too (the markets feature records managers'
-decisions and stall changes); each names its own actions with ``add_log_actions``, so every
-label lives once, beside the code that records the action.
+decisions and stall changes); each names its own actions in ``market.registry.LOG_ACTIONS`` (the
+workspace registers these), so every label lives once, beside the code that records the action.
 """
 
-from collections.abc import Mapping
-
-from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 
 from catalog.models import AreaStatus, ProducerStatus, ProductStatus, ReviewStatus
-from catalog.workspace.stock import REASON_LABELS
+from catalog.stock_history import REASON_LABELS
+from market import registry
 
 PRODUCT_STATUS = {
     ProductStatus.DRAFT: _l("Draft"),
@@ -66,6 +64,7 @@ ACTIONS = {
     "team.remove": _l("Removed from the staff"),
     "helper.grant": _l("Gave a helper access"),
     "helper.revoke": _l("Revoked a helper's access"),
+    "helper.notices": _l("Changed the notices a helper receives"),
     "product.create": _l("Created a product"),
     "product.update": _l("Edited a product"),
     "product.status": _l("Changed a product's status"),
@@ -91,6 +90,10 @@ FIELDS = {
     "price": _l("Price"),
     "stock": _l("Stock"),
     "low_stock_threshold": _l("Low-stock alert at"),
+    "weight_grams": _l("Weight (grams)"),
+    "length_cm": _l("Length (cm)"),
+    "width_cm": _l("Width (cm)"),
+    "height_cm": _l("Height (cm)"),
     "description": _l("Description"),
     "certifications": _l("Certifications"),
     "certification": _l("Certification"),
@@ -99,8 +102,8 @@ FIELDS = {
     "status": _l("Status"),
     "review_status": _l("Review"),
     "kind": _l("Kind"),
-    "district_code": _l("District"),
-    "commune_code": _l("Commune"),
+    "area_slug": _l("Area of origin"),
+    "commune_code": _l("Commune or ward"),
     "address": _l("Address"),
     "phone": _l("Phone"),
     "story": _l("Story"),
@@ -124,34 +127,22 @@ FIELDS = {
     "login": _l("Email or phone"),
     "role": _l("Role"),
     "helper": _l("Helper"),
+    "notices": _l("Receives your notices"),
     "staff": _l("Staff"),
     "reason": _l("Reason"),
     "note": _l("Note"),
 }
 
-LOG_ACTIONS_KEY = "workspace.log_actions"
-LOG_FIELDS_KEY = "workspace.log_fields"
-
-
-def add_log_actions(
-    app: Flask, labels: Mapping[str, object], fields: Mapping[str, object] | None = None
-) -> None:
-    """Name actions (and fields) another package records in producers' change logs."""
-    clash = set(labels) & set(ACTIONS) | set(fields or {}) & set(FIELDS)
-    if clash:
-        raise ValueError(f"Change-log actions or fields named twice: {sorted(clash)}")
-    app.extensions.setdefault(LOG_ACTIONS_KEY, {}).update(labels)
-    app.extensions.setdefault(LOG_FIELDS_KEY, {}).update(fields or {})
-
 
 def action_labels() -> dict[str, object]:
-    """Every change-log action's label: the workspace's own and those other packages added."""
-    return {**ACTIONS, **current_app.extensions.get(LOG_ACTIONS_KEY, {})}
+    """Every change-log action's label: the workspace's own and those other packages added
+    (``market.registry.LOG_ACTIONS``, which refuses a name given twice)."""
+    return registry.LOG_ACTIONS.all()
 
 
 def field_labels() -> dict[str, object]:
     """Every change-log field's label: the workspace's own and those other packages added."""
-    return {**FIELDS, **current_app.extensions.get(LOG_FIELDS_KEY, {})}
+    return registry.LOG_FIELDS.all()
 
 
 def template_labels() -> dict:

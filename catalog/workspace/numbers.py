@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 MAX_PRICE = 10**12  # a thousand billion đồng: more is a typing mistake
 MAX_COUNT = 10_000_000
+MAX_GRAMS = 100_000  # 100 kg: heavier than any unit or parcel a producer sends
+MAX_CENTIMETRES = 300
 
 _GROUPED = re.compile(r"^\d{1,3}([.,]\d{3})+$")
 _CURRENCY = re.compile(r"(₫|đồng|dong|vnđ|vnd|đ)$", re.IGNORECASE)
@@ -53,6 +55,26 @@ def parse_count(raw: object) -> int:
         raise NumberError(str(_l("This cannot be negative.")))
     if value > MAX_COUNT:
         raise NumberError(str(_l("That number is too high; check it.")))
+    return value
+
+
+def parse_grams(raw: object) -> int:
+    """A weight in whole grams, above 0 and at most 100 kg (``1050``, ``1.050``)."""
+    value = _whole(raw, _l("Write the weight in whole grams, such as 1050 for 1.05 kg."))
+    if value <= 0:
+        raise NumberError(str(_l("A weight must be more than 0 grams.")))
+    if value > MAX_GRAMS:
+        raise NumberError(str(_l("At most 100,000 grams (100 kg); check the number.")))
+    return value
+
+
+def parse_centimetres(raw: object) -> int:
+    """A length in whole centimetres, above 0 and at most 3 m."""
+    value = _whole(raw, _l("Write the size in whole centimetres, such as 30."))
+    if value <= 0:
+        raise NumberError(str(_l("A size must be more than 0 cm.")))
+    if value > MAX_CENTIMETRES:
+        raise NumberError(str(_l("At most 300 cm; check the number.")))
     return value
 
 

@@ -7,23 +7,23 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from catalog.models import AreaStatus, Certification, GrowingArea, Lot, Product, ProductStatus
-from catalog.storefront import local_today
 from catalog.workspace import areas
-from catalog.workspace.blueprint import bp, form_error
+from catalog.workspace.blueprint import bp
 from catalog.workspace.errors import WorkspaceError
-from catalog.workspace.forms import AreaForm, LotForm, options
+from catalog.workspace.forms import AreaForm, LotForm
 from market.extensions import db
+from market.forms import form_error, options
+from market.i18n import local_today
 
 PAGE_SIZE = 30
 
 
 def _area_data(form: AreaForm) -> areas.AreaData:
-    district, _sep, commune = (form.place.data or "").partition(":")
     return areas.AreaData(
         code=form.code.data or "",
         crop=form.crop.data or "",
-        district_code=district,
-        commune_code=commune,
+        commune_code=form.place.data or "",
+        area_slug=form.area.data or "",
         variety=form.variety.data or "",
         area_ha=form.area_ha.data,
         households=form.households.data,
@@ -47,7 +47,8 @@ def area_new(producer_id: int) -> ResponseReturnValue:
     """Register a growing area."""
     form = AreaForm()
     if request.method == "GET":
-        form.place.data = f"{g.producer.district_code}:{g.producer.commune_code}"
+        form.place.data = g.producer.commune_code or ""
+        form.area.data = g.producer.area_slug or ""
     if form.validate_on_submit():
         try:
             areas.create_area(producer_id, _area_data(form), g.actor)
@@ -70,7 +71,8 @@ def area_edit(producer_id: int, area_id: int) -> ResponseReturnValue:
     )
     form = AreaForm(obj=area)
     if request.method == "GET":
-        form.place.data = f"{area.district_code}:{area.commune_code}"
+        form.place.data = area.commune_code or ""
+        form.area.data = area.area_slug or ""
         form.certification.data = area.certification.value if area.certification else ""
         form.status.data = area.status.value
     if form.validate_on_submit():

@@ -5,10 +5,10 @@ import logging
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from catalog.images import ImageRejected, StoredImage, delete_image, store_image
+from catalog import audit
+from catalog.audit import Actor
+from catalog.images import ImageRejected, StoredImage, delete_image, store_upload
 from catalog.models import Product, ProductImage
-from catalog.workspace import audit
-from catalog.workspace.audit import Actor
 from catalog.workspace.errors import WorkspaceError
 from market.extensions import db
 
@@ -22,7 +22,7 @@ def store_all(uploads: list[tuple[str, bytes]]) -> list[StoredImage]:
     stored = []
     for filename, data in uploads:
         try:
-            stored.append(store_image(data))
+            stored.append(store_upload(data))
         except ImageRejected as error:
             for image in stored:
                 delete_image(image.key)

@@ -3,14 +3,15 @@
 import hashlib
 import logging
 import secrets
-import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from catalog.categories import slugify
+from catalog import audit
+from catalog.audit import Actor
 from catalog.images import delete_image
 from catalog.models import (
     HelperGrant,
@@ -20,14 +21,15 @@ from catalog.models import (
     ProducerMember,
     ProducerStatus,
 )
-from catalog.workspace import audit
-from catalog.workspace.audit import Actor
 from catalog.workspace.errors import NotAllowed, WorkspaceError
 from catalog.workspace.models import Invitation
 from market import banks, places
 from market.accounts.models import Role, User
 from market.dbtypes import utcnow
 from market.extensions import db
+from market.mail import send_mail
+from market.text import holder_name, slugify
+from market.urls import public_url
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +37,8 @@ INVITATION_LIFETIME = timedelta(days=7)
 PROFILE_FIELDS = (
     "name",
     "kind",
-    "district_code",
     "commune_code",
+    "area_slug",
     "address",
     "phone",
     "story",
@@ -51,8 +53,8 @@ class Profile:
 
     name: str
     kind: ProducerKind
-    district_code: str
     commune_code: str
+    area_slug: str
     address: str
     phone: str
     story: str
@@ -67,17 +69,12 @@ class BankAccount:
     holder: str | None
 
 
-def holder_name(raw: str) -> str:
-    """A holder name as banks print it: ``Nguyễn Thị Đào`` → ``NGUYEN THI DAO``."""
-    text = unicodedata.normalize("NFD", raw.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    return " ".join(text.upper().split())
-
-
 def _check_profile(profile: Profile) -> None:
-    district = places.district(profile.district_code)
-    if district is None or district.commune(profile.commune_code) is None:
-        raise WorkspaceError(_l("Choose your commune from the list."), field="place")
+    place = places.home_place(profile.commune_code, profile.area_slug)
+    if place is None:
+        field = "place" if places.home_place(profile.commune_code, None) is None else "area"
+        raise WorkspaceError(_l("Choose your commune from the list."), field=field)
+    profile.commune_code, profile.area_slug = place[0], place[1] or ""
     if not profile.name.strip():
         raise WorkspaceError(_l("Enter the name shoppers will see."), field="name")
 
@@ -128,8 +125,8 @@ def create_producer(
         slug=_unique_slug(profile.name),
         name=profile.name.strip(),
         kind=profile.kind,
-        district_code=profile.district_code,
         commune_code=profile.commune_code,
+        area_slug=profile.area_slug or None,
         address=profile.address.strip(),
         phone=profile.phone,
         story=profile.story.strip(),
@@ -165,25 +162,14 @@ def update_profile(
     old_photo = producer.photo
     producer.name = profile.name.strip()
     producer.kind = profile.kind
-    producer.district_code = profile.district_code
     producer.commune_code = profile.commune_code
+    producer.area_slug = profile.area_slug or None
     producer.address = profile.address.strip()
     producer.phone = profile.phone
     producer.story = profile.story.strip()
     if photo_key is not None:
         producer.photo = photo_key
-    old, new = audit.changed(before, audit.snapshot(producer, PROFILE_FIELDS))
-    if new:
-        audit.record(
-            producer.id,
-            actor,
-            "producer.update",
-            "producer",
-            producer.id,
-            summary=producer.name,
-            before=old,
-            after=new,
-        )
+    _record_change(producer, actor, "producer.update", before, PROFILE_FIELDS)
     db.session.commit()
     if photo_key is not None and old_photo and old_photo != photo_key:
         delete_image(old_photo)
@@ -200,19 +186,26 @@ def update_bank(producer: Producer, bank: BankAccount, actor: Actor) -> None:
         bank.account,
         bank.holder,
     )
-    old, new = audit.changed(before, audit.snapshot(producer, BANK_FIELDS))
+    _record_change(producer, actor, "producer.bank", before, BANK_FIELDS)
+    db.session.commit()
+
+
+def _record_change(
+    producer: Producer, actor: Actor, action: str, before: dict, fields: tuple[str, ...]
+) -> None:
+    """Audit what changed among ``fields`` since ``before`` (nothing when nothing changed)."""
+    old, new = audit.changed(before, audit.snapshot(producer, fields))
     if new:
         audit.record(
             producer.id,
             actor,
-            "producer.bank",
+            action,
             "producer",
             producer.id,
             summary=producer.name,
             before=old,
             after=new,
         )
-    db.session.commit()
 
 
 def _token_hash(token: str) -> str:
@@ -220,7 +213,11 @@ def _token_hash(token: str) -> str:
 
 
 def invite_staff(producer: Producer, login: str, actor: Actor) -> str:
-    """Invite the holder of an email or mobile number; returns the secret for the link."""
+    """Invite the holder of an email or mobile number; returns the secret for the link.
+
+    An email address gets the link by mail, queued in the invitation's own transaction: it is
+    sent if and only if the invitation exists, even if this process dies right after the commit.
+    """
     if not actor.is_owner:
         raise NotAllowed(_l("Only the owner can invite staff."))
     already = db.session.scalar(
@@ -262,8 +259,26 @@ def invite_staff(producer: Producer, login: str, actor: Actor) -> str:
         summary=login,
         after={"login": login},
     )
+    if "@" in login:
+        _mail_invitation(producer, login, token, actor)
     db.session.commit()
     return token
+
+
+def _mail_invitation(producer: Producer, login: str, token: str, actor: Actor) -> None:
+    """Queue the invitation link to ``login`` in the current transaction."""
+    inviter = db.session.get(User, actor.user_id)
+    send_mail(
+        login,
+        _("Join %(name)s on Chợ Quê", name=producer.name),
+        _(
+            "%(inviter)s invites you to help sell for %(name)s on Chợ Quê.\n"
+            "Open this link within 7 days, signed in with this email:\n%(link)s",
+            inviter=inviter.name if inviter else "",
+            name=producer.name,
+            link=public_url("workspace.invitation", token=token),
+        ),
+    )
 
 
 def invitation_for_token(token: str) -> Invitation | None:
@@ -417,8 +432,11 @@ def active_grants(producer_id: int) -> list[HelperGrant]:
     )
 
 
-def grant_helper(producer: Producer, helper: User | None, actor: Actor) -> HelperGrant:
-    """Let a community digital-technology helper act for the producer."""
+def grant_helper(
+    producer: Producer, helper: User | None, actor: Actor, notices: bool = False
+) -> HelperGrant:
+    """Let a community digital-technology helper act for the producer; with ``notices`` the
+    helper also receives the producer's order and payment notices."""
     if not actor.is_owner:
         raise NotAllowed(_l("Only the owner can grant access to a helper."))
     if helper is None or helper.role != Role.HELPER or not helper.active:
@@ -428,7 +446,9 @@ def grant_helper(producer: Producer, helper: User | None, actor: Actor) -> Helpe
         )
     if any(grant.helper_id == helper.id for grant in active_grants(producer.id)):
         raise WorkspaceError(_l("This helper already has access."), field="login")
-    grant = HelperGrant(producer_id=producer.id, helper_id=helper.id, granted_by_id=actor.user_id)
+    grant = HelperGrant(
+        producer_id=producer.id, helper_id=helper.id, granted_by_id=actor.user_id, notices=notices
+    )
     db.session.add(grant)
     db.session.flush()
     audit.record(
@@ -438,16 +458,34 @@ def grant_helper(producer: Producer, helper: User | None, actor: Actor) -> Helpe
         "user",
         helper.id,
         summary=helper.name,
-        after={"helper": helper.login},
+        after={"helper": helper.login, "notices": notices},
     )
     db.session.commit()
     return grant
 
 
-def revoke_helper(producer: Producer, grant_id: int, actor: Actor) -> None:
-    """End a helper's access at once."""
+def set_helper_notices(producer: Producer, grant_id: int, notices: bool, actor: Actor) -> None:
+    """Start or stop sending the producer's notices to a helper who has access."""
     if not actor.is_owner:
-        raise NotAllowed(_l("Only the owner can revoke a helper's access."))
+        raise NotAllowed(_l("Only the owner can change what a helper receives."))
+    grant = _active_grant(producer, grant_id, _l("That helper has no access."))
+    if grant.notices == notices:
+        return
+    audit.record(
+        producer.id,
+        actor,
+        "helper.notices",
+        "user",
+        grant.helper_id,
+        summary=grant.helper.name,
+        before={"notices": grant.notices},
+        after={"notices": notices},
+    )
+    grant.notices = notices
+    db.session.commit()
+
+
+def _active_grant(producer: Producer, grant_id: int, missing: object) -> HelperGrant:
     grant = db.session.scalar(
         sa.select(HelperGrant).where(
             HelperGrant.id == grant_id,
@@ -456,7 +494,15 @@ def revoke_helper(producer: Producer, grant_id: int, actor: Actor) -> None:
         )
     )
     if grant is None:
-        raise WorkspaceError(_l("That helper has no access to revoke."))
+        raise WorkspaceError(missing)
+    return grant
+
+
+def revoke_helper(producer: Producer, grant_id: int, actor: Actor) -> None:
+    """End a helper's access at once."""
+    if not actor.is_owner:
+        raise NotAllowed(_l("Only the owner can revoke a helper's access."))
+    grant = _active_grant(producer, grant_id, _l("That helper has no access to revoke."))
     grant.revoked_at = utcnow()
     audit.record(
         producer.id,

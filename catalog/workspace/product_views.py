@@ -7,12 +7,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from catalog.categories import leaf_categories
-from catalog.images import ImageRejected, delete_image, store_image
+from catalog.images import ImageRejected, delete_image, store_upload
 from catalog.models import Product, ProductStatus
-from catalog.storefront import local_today
+from catalog.stock_history import StockMovement, StockReason, movements_for
 from catalog.templating import category_name
 from catalog.workspace import areas, bulk, labels, photos, products, stock
-from catalog.workspace.blueprint import bp, form_error, own_product, uploads
+from catalog.workspace.blueprint import bp, own_product, uploads
 from catalog.workspace.errors import WorkspaceError
 from catalog.workspace.forms import (
     ActionForm,
@@ -23,9 +23,17 @@ from catalog.workspace.forms import (
     StockForm,
     options,
 )
-from catalog.workspace.models import StockMovement, StockReason
-from catalog.workspace.numbers import NumberError, parse_count, parse_price
+from catalog.workspace.numbers import (
+    NumberError,
+    is_blank,
+    parse_count,
+    parse_grams,
+    parse_price,
+)
 from market.extensions import db
+from market.forms import form_error
+from market.i18n import local_today
+from market.urls import site_path
 
 PAGE_SIZE = 30
 BULK_PAGE_SIZES = (50, 200, 1000)
@@ -55,6 +63,10 @@ def _data(form: ProductForm) -> products.ProductData:
         gtin=form.gtin.data or "",
         sku=form.sku.data or "",
         low_stock_threshold=form.low_stock_threshold.data or 0,
+        weight_grams=form.weight_grams.data,
+        length_cm=form.length_cm.data,
+        width_cm=form.width_cm.data,
+        height_cm=form.height_cm.data,
     )
 
 
@@ -179,7 +191,7 @@ def product_photos(producer_id: int, product_id: int) -> ResponseReturnValue:
             form.photos.errors = [str(error)]
         else:
             flash(_("%(num)s photo(s) added.", num=added), "success")
-            return redirect(request.path)
+            return redirect(site_path(request.path))
     status = 422 if form.is_submitted() else 200
     return render_template(
         "workspace/photos.html",
@@ -233,9 +245,9 @@ def product_stock(producer_id: int, product_id: int) -> ResponseReturnValue:
             product = own_product(product_id)
         else:
             flash(_("Stock is now %(n)s.", n=product.stock), "success")
-            return redirect(request.path)
+            return redirect(site_path(request.path))
     history = db.paginate(
-        stock.movements_for(producer_id, product.id).options(so.joinedload(StockMovement.actor)),
+        movements_for(producer_id, product.id).options(so.joinedload(StockMovement.actor)),
         per_page=PAGE_SIZE,
         error_out=False,
     )
@@ -249,7 +261,7 @@ def product_stock(producer_id: int, product_id: int) -> ResponseReturnValue:
 def stock_history(producer_id: int) -> ResponseReturnValue:
     """Every stock movement of the producer, newest first."""
     history = db.paginate(
-        stock.movements_for(producer_id).options(
+        movements_for(producer_id).options(
             so.joinedload(StockMovement.actor), so.joinedload(StockMovement.product)
         ),
         per_page=PAGE_SIZE,
@@ -268,7 +280,7 @@ def product_ocop(producer_id: int, product_id: int) -> ResponseReturnValue:
         try:
             if not files:
                 raise WorkspaceError(_("Add a photo or scan of the decision."), field="scan")
-            scan = store_image(files[0][1])
+            scan = store_upload(files[0][1])
             products.claim_recognition(
                 product,
                 form.stars.data,
@@ -284,7 +296,7 @@ def product_ocop(producer_id: int, product_id: int) -> ResponseReturnValue:
             form_error(form, error)
         else:
             flash(_("Claim sent. It shows as pending until a market manager checks it."), "success")
-            return redirect(request.path)
+            return redirect(site_path(request.path))
     status = 422 if form.is_submitted() else 200
     return render_template(
         "workspace/ocop.html", product=product, form=form, today=local_today()
@@ -297,7 +309,7 @@ def _bulk_rows(page_products: list[Product]) -> tuple[list[bulk.RowEdit], dict[i
         key = str(product.id)
         raw = {
             name: request.form.get(f"{name}-{key}", "")
-            for name in ("price", "stock", "stock_was", "low")
+            for name in ("price", "stock", "stock_was", "low", "weight")
         }
         if not any(raw.values()):
             continue
@@ -309,6 +321,7 @@ def _bulk_rows(page_products: list[Product]) -> tuple[list[bulk.RowEdit], dict[i
                     stock=parse_count(raw["stock"]),
                     stock_was=parse_count(raw["stock_was"]),
                     low_stock_threshold=parse_count(raw["low"]),
+                    weight_grams=None if is_blank(raw["weight"]) else parse_grams(raw["weight"]),
                 )
             )
         except NumberError as error:
@@ -338,7 +351,7 @@ def bulk_edit(producer_id: int) -> ResponseReturnValue:
                 flash(str(error), "error")
             else:
                 flash(_("%(num)s product(s) updated.", num=result.changed), "success")
-                return redirect(request.full_path)
+                return redirect(site_path(request.full_path))
         if problems:
             flash(_("Nothing was saved: correct the rows marked below."), "error")
     query = (

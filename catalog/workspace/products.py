@@ -9,7 +9,8 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from catalog.categories import slugify
+from catalog import audit, stock_history
+from catalog.audit import Actor
 from catalog.gs1 import normalize_gtin
 from catalog.models import (
     Category,
@@ -21,12 +22,11 @@ from catalog.models import (
     Product,
     ProductStatus,
 )
-from catalog.workspace import audit, stock
-from catalog.workspace.audit import Actor
+from catalog.stock_history import StockReason
 from catalog.workspace.errors import WorkspaceError
-from catalog.workspace.models import StockReason
 from catalog.workspace.numbers import MAX_COUNT
 from market.extensions import db
+from market.text import slugify
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +37,10 @@ PRODUCT_FIELDS = (
     "unit",
     "price",
     "low_stock_threshold",
+    "weight_grams",
+    "length_cm",
+    "width_cm",
+    "height_cm",
     "description",
     "certifications",
     "growing_area_id",
@@ -67,6 +71,11 @@ class ProductData:
     gtin: str = ""
     sku: str = ""
     low_stock_threshold: int = 5
+    # One unit packed for sale; without a weight it cannot go by carrier.
+    weight_grams: int | None = None
+    length_cm: int | None = None
+    width_cm: int | None = None
+    height_cm: int | None = None
 
 
 def leaf_category(category_id: int | None) -> Category:
@@ -146,6 +155,12 @@ def _apply(product: Product, data: ProductData, producer_id: int) -> None:
     product.growing_area_id = area.id if area else None
     product.gtin = checked_gtin(data.gtin, product.id)
     product.low_stock_threshold = data.low_stock_threshold
+    product.weight_grams = data.weight_grams
+    product.length_cm, product.width_cm, product.height_cm = (
+        data.length_cm,
+        data.width_cm,
+        data.height_cm,
+    )
     if not product.name or not product.unit:
         raise WorkspaceError(_l("Enter a name and a unit."), field="name")
 
@@ -173,7 +188,7 @@ def create_product(
         if _check_sku_taken(producer.id, product.sku, product.id):
             product.sku = f"SP-{product.id}-{secrets.token_hex(2)}"
     if initial_stock:
-        stock.record_stock_change(
+        stock_history.record_stock_change(
             product, initial_stock, StockReason.RESTOCK, actor, note=str(_l("Starting stock"))
         )
     audit.record(

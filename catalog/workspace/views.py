@@ -5,39 +5,53 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from catalog.images import ImageRejected, delete_image, store_image
+from catalog import audit
+from catalog.images import ImageRejected, delete_image, store_upload
 from catalog.models import Producer
 from catalog.permissions import producers_for
-from catalog.storefront import local_today
-from catalog.workspace import audit, producers
 from catalog.workspace import dashboard as sales
-from catalog.workspace.blueprint import bp, form_error, owner_only, uploads
+from catalog.workspace import producers
+from catalog.workspace.blueprint import bp, owner_only, uploads
 from catalog.workspace.errors import WorkspaceError
-from catalog.workspace.forms import ActionForm, BankForm, LoginForm, OnboardingForm, ProfileForm
+from catalog.workspace.forms import (
+    ActionForm,
+    BankForm,
+    HelperGrantForm,
+    LoginForm,
+    OnboardingForm,
+    ProfileForm,
+)
+from market import registry
 from market.accounts.services import find_by_login
+from market.accounts.supervision import team_of
 from market.extensions import db
-from market.mail import send_mail
+from market.forms import form_error
+from market.i18n import local_today
+from market.urls import public_url
 
 AUDIT_PAGE_SIZE = 50
 
 
 @bp.get("/")
 def home() -> ResponseReturnValue:
-    """The producers the user works for or helps, and invitations waiting for them."""
+    """The producers the user works for or helps with what awaits each, and invitations."""
+    shops = producers_for(current_user)
+    waiting = registry.WAITING_ORDERS.get()
     return render_template(
         "workspace/home.html",
-        producers=producers_for(current_user),
+        producers=shops,
+        waiting=waiting([p.id for p in shops]) if waiting else {},
         invitations=producers.invitations_waiting_for(current_user),
+        leads_team=bool(team_of(current_user)),
     )
 
 
 def _profile(form: ProfileForm) -> producers.Profile:
-    district, commune = form.district_commune
     return producers.Profile(
         name=form.name.data or "",
         kind=form.kind_value,
-        district_code=district,
-        commune_code=commune,
+        commune_code=form.place.data or "",
+        area_slug=form.area.data or "",
         address=form.address.data or "",
         phone=form.phone.data or "",
         story=form.story.data or "",
@@ -55,7 +69,7 @@ def _photo_key(form: ProfileForm) -> str | None:
     if not files:
         return None
     try:
-        return store_image(files[0][1]).key
+        return store_upload(files[0][1]).key
     except ImageRejected as error:
         form.photo.errors = [str(error)]
         raise
@@ -135,7 +149,8 @@ def profile(producer_id: int) -> ResponseReturnValue:
     form = ProfileForm(obj=producer)
     if request.method == "GET":
         form.kind.data = producer.kind.value
-        form.place.data = f"{producer.district_code}:{producer.commune_code}"
+        form.place.data = producer.commune_code or ""
+        form.area.data = producer.area_slug or ""
     if form.validate_on_submit():
         try:
             photo = _photo_key(form)
@@ -176,7 +191,7 @@ def bank(producer_id: int) -> ResponseReturnValue:
     return render_template("workspace/bank.html", form=form), status
 
 
-def _team_page(invite_form: LoginForm, helper_form: LoginForm, status: int = 200):
+def _team_page(invite_form: LoginForm, helper_form: HelperGrantForm, status: int = 200):
     producer_id = g.producer.id
     return render_template(
         "workspace/team.html",
@@ -193,7 +208,7 @@ def _team_page(invite_form: LoginForm, helper_form: LoginForm, status: int = 200
 @owner_only
 def team(producer_id: int) -> ResponseReturnValue:
     """Staff, open invitations and helpers, with forms to change them."""
-    return _team_page(LoginForm(prefix="invite"), LoginForm(prefix="helper"))
+    return _team_page(LoginForm(prefix="invite"), HelperGrantForm(prefix="helper"))
 
 
 @bp.post("/<int:producer_id>/nhom/moi")
@@ -207,22 +222,10 @@ def invite(producer_id: int) -> ResponseReturnValue:
         except WorkspaceError as error:
             form_error(form, error)
         else:
-            link = url_for("workspace.invitation", token=token, _external=True)
-            if "@" in form.login.data:
-                send_mail(
-                    form.login.data,
-                    _("Join %(name)s on Chợ Quê", name=g.producer.name),
-                    _(
-                        "%(inviter)s invites you to help sell for %(name)s on Chợ Quê.\n"
-                        "Open this link within 7 days, signed in with this email:\n%(link)s",
-                        inviter=current_user.name,
-                        name=g.producer.name,
-                        link=link,
-                    ),
-                )
+            link = public_url("workspace.invitation", token=token)
             flash(_("Invitation ready. Send them this link: %(link)s", link=link), "success")
             return redirect(url_for("workspace.team", producer_id=producer_id))
-    return _team_page(form, LoginForm(prefix="helper"), 422)
+    return _team_page(form, HelperGrantForm(prefix="helper"), 422)
 
 
 @bp.post("/<int:producer_id>/nhom/loi-moi/<int:invitation_id>/huy")
@@ -255,16 +258,31 @@ def remove_member(producer_id: int, user_id: int) -> ResponseReturnValue:
 @owner_only
 def grant(producer_id: int) -> ResponseReturnValue:
     """Let a community digital-technology helper act for the producer."""
-    form = LoginForm(prefix="helper")
+    form = HelperGrantForm(prefix="helper")
     if form.validate_on_submit():
         try:
-            producers.grant_helper(g.producer, find_by_login(form.login.data), g.actor)
+            helper = find_by_login(form.login.data)
+            producers.grant_helper(g.producer, helper, g.actor, notices=form.notices.data)
         except WorkspaceError as error:
             form_error(form, error)
         else:
             flash(_("The helper can now act for you."), "success")
             return redirect(url_for("workspace.team", producer_id=producer_id))
     return _team_page(LoginForm(prefix="invite"), form, 422)
+
+
+@bp.post("/<int:producer_id>/nhom/tro-giup/<int:grant_id>/thong-bao")
+@owner_only
+def helper_notices(producer_id: int, grant_id: int) -> ResponseReturnValue:
+    """Start or stop sending the producer's notices to a helper (``notices`` = "1" or "0")."""
+    if ActionForm().validate_on_submit():
+        try:
+            on = request.form.get("notices") == "1"
+            producers.set_helper_notices(g.producer, grant_id, on, g.actor)
+            flash(_("Saved."), "success")
+        except WorkspaceError as error:
+            flash(str(error), "error")
+    return redirect(url_for("workspace.team", producer_id=producer_id))
 
 
 @bp.post("/<int:producer_id>/nhom/tro-giup/<int:grant_id>/thu-hoi")

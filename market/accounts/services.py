@@ -11,10 +11,12 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from market.accounts.models import Role, User, password_hash_method
 from market.dbtypes import utcnow
+from market.domain_errors import DomainError
 from market.extensions import db
+from market.phone import normalize_phone
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """A domain error the view shows to the user."""
 
 
@@ -26,6 +28,12 @@ def find_by_login(login: str) -> User | None:
     """The user whose email or phone is ``login`` (already normalised)."""
     column = User.email if "@" in login else User.phone
     return db.session.scalar(sa.select(User).where(column == login))
+
+
+def account_for(login: str) -> User | None:
+    """The account whose e-mail or mobile number is ``login`` as a person typed it."""
+    login = login.strip()
+    return find_by_login(normalize_phone(login) or login.lower())
 
 
 def register_user(name: str, login: str, password: str, locale: str = "vi") -> User:
@@ -100,6 +108,26 @@ def user_for_reset_token(token: str) -> User | None:
 
 
 def reset_password(user: User, password: str) -> None:
-    """Set a new password, which also spends every outstanding reset link."""
+    """Set a new password, which spends every outstanding reset link and ends every session."""
     user.set_password(password)
+    user.end_sessions()
+    db.session.commit()
+
+
+class WrongPassword(AccountError):
+    """The current password given to change it is not the account's."""
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Replace the password after checking the current one; every session of the account ends."""
+    if not user.check_password(current):
+        raise WrongPassword()
+    user.set_password(new)
+    user.end_sessions()
+    db.session.commit()
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session and remember-me cookie of the account, on every device."""
+    user.end_sessions()
     db.session.commit()

@@ -11,13 +11,13 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from market import registry
 from market.demo import loader
 from market.demo.dataset import DemoDataError
 from market.demo.loader import DEFAULT_PASSWORD, LoadReport
 from market.demo.photos import DEFAULT_WIDTH
 
 demo_cli = AppGroup("demo", help="Illustrative demo data (not official records).")
-STEPS = "demo_steps"
 
 
 @dataclass(frozen=True)
@@ -27,11 +27,6 @@ class DemoStep:
     name: str
     load: Callable[[str], str]  # takes the demo password, returns a one-line summary
     reset: Callable[[], None]  # deletes in the reset's transaction, never commits
-
-
-def register_step(app: Flask, step: DemoStep) -> None:
-    """Run ``step`` with every ``demo load``, in registration order."""
-    app.extensions.setdefault(STEPS, []).append(step)
 
 
 @demo_cli.command("load")
@@ -79,11 +74,12 @@ def load_command(
             "Refusing to create demo accounts with a known password outside development "
             "(CHOQUE_ENV is not 'development'). Pass --allow-production to do it anyway."
         )
-    steps = current_app.extensions.get(STEPS, [])
+    steps = registry.DEMO_STEPS.all()
     try:
         if reset:
             deleted = loader.reset_demo(first=[step.reset for step in reversed(steps)])
             click.echo("Deleted the demo data: " + _counts(deleted) + ".")
+        click.echo("Loading the demo producers, products, lots and accounts...")
         report = loader.load_demo(password)
         summaries = [step.load(password) for step in steps]
     except DemoDataError as error:
@@ -96,6 +92,10 @@ def load_command(
         ) from error
     added = 0
     if photos and report.photo_jobs:
+        click.echo(
+            f"Drawing photos for {len(report.photo_jobs)} products "
+            "(about a minute the first time; later runs skip this)..."
+        )
         with click.progressbar(
             report.photo_jobs,
             label="Drawing product photos",

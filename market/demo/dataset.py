@@ -1,6 +1,7 @@
 """The demo data set: read ``market/demo/data/*.json`` and check it against the real tables.
 
-The files hold one district each (producers with their growing areas and products) plus
+The files hold one area of origin each (a former district of Tuyên Quang or Hà Giang: producers
+with their growing areas and products, places as official 2025 commune codes) plus
 ``accounts.json``. Every place, bank, category, phone number and GTIN is checked before anything
 is written, so a typo in the data fails loudly instead of loading half a demo.
 """
@@ -26,11 +27,14 @@ from market import banks, places
 from market.accounts.models import Role
 from market.demo.photos import motif_names
 from market.phone import normalize_phone
+from orders.delivery import ZoneRate
+from orders.delivery_rates import ZoneKind
 
 DATA_DIR = Path(__file__).parent / "data"
 ACCOUNTS_FILE = DATA_DIR / "accounts.json"
 # Roughly the province's extent before the 2025 merger: a location outside is a typo.
-LATITUDES, LONGITUDES = (21.4, 22.8), (104.7, 105.7)
+CARRIER_CODES = {"ghn", "ghtk", "viettelpost", "vnpost"}  # ``orders.carriers``' codes
+LATITUDES, LONGITUDES = (21.4, 23.4), (104.3, 105.7)  # Tuyên Quang with former Hà Giang
 
 
 class DemoDataError(ValueError):
@@ -46,7 +50,7 @@ class AreaSpec:
     variety: str
     area_ha: Decimal
     households: int
-    district: str
+    area: str
     commune: str
     latitude: Decimal
     longitude: Decimal
@@ -86,6 +90,7 @@ class ProductSpec:
     name: str
     category: str
     unit: str
+    weight: int | None  # grams a unit weighs packed; None: not shipped (a tour, a stay)
     price: int
     stock: int
     status: ProductStatus
@@ -106,7 +111,7 @@ class ProducerSpec:
     slug: str
     name: str
     kind: ProducerKind
-    district: str
+    area: str
     commune: str
     address: str
     phone: str
@@ -118,6 +123,11 @@ class ProducerSpec:
     story: str
     areas: tuple[AreaSpec, ...]
     products: tuple[ProductSpec, ...]
+    # Delivery: packaging per parcel, farm pickup, own-delivery zone rates, carriers enabled.
+    packaging_grams: int = 200
+    farm_pickup: bool = True
+    rates: tuple[ZoneRate, ...] = ()
+    carriers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -130,6 +140,7 @@ class AccountSpec:
     member_of: str | None = None
     member_role: MemberRole | None = None
     helps: tuple[str, ...] = ()
+    provincial: bool = False
 
 
 @dataclass(frozen=True)
@@ -150,9 +161,10 @@ def read_dataset(leaf_codes: set[str]) -> Dataset:
     producers = []
     for path in sorted(DATA_DIR.glob("0*.json")):
         raw = json.loads(path.read_text(encoding="utf-8"))
-        district = places.district(raw["district"])
-        _require(district is not None, path.name, f"unknown district {raw['district']!r}")
-        producers += [_producer(path.name, district, p, leaf_codes) for p in raw["producers"]]
+        area = places.area(raw["area"])
+        _require(area is not None, path.name, f"unknown area {raw['area']!r}")
+        assert area is not None
+        producers += [_producer(path.name, area, p, leaf_codes) for p in raw["producers"]]
     raw_accounts = json.loads(ACCOUNTS_FILE.read_text(encoding="utf-8"))["accounts"]
     dataset = Dataset(tuple(producers), tuple(_account(a) for a in raw_accounts))
     _check_unique(dataset)
@@ -164,24 +176,28 @@ def _require(condition: bool, where: str, message: str) -> None:
         raise DemoDataError(f"{where}: {message}")
 
 
-def _producer(
-    where: str, district: places.District, raw: dict, leaf_codes: set[str]
-) -> ProducerSpec:
+def _require_commune(where: str, area: places.Area, code: str) -> None:
+    place = places.home_place(code, area.slug)
+    _require(place is not None, where, f"no commune {code!r} in {places.home_province().name}")
+    _require(area in places.areas_of(code), where, f"commune {code!r} was not part of {area.name}")
+
+
+def _producer(where: str, area: places.Area, raw: dict, leaf_codes: set[str]) -> ProducerSpec:
     where = f"{where} {raw['slug']}"
-    _require(district.commune(raw["commune"]) is not None, where, f"no commune {raw['commune']!r}")
+    _require_commune(where, area, raw["commune"])
     phone = normalize_phone(raw["phone"])
     _require(phone is not None, where, f"not a mobile number: {raw['phone']!r}")
     bank = raw["bank"]
     _require(banks.bank_by_bin(bank["bin"]) is not None, where, f"unknown bank BIN {bank['bin']}")
     _require(bank["account"].isdigit() and len(bank["account"]) <= 19, where, "bad account number")
     _require(len(bank["holder"]) <= 50 and bank["holder"].isascii(), where, "bad account holder")
-    areas = tuple(_area(where, district, a) for a in raw.get("areas", []))
+    areas = tuple(_area(where, area, a) for a in raw.get("areas", []))
     area_codes = {a.code for a in areas}
     return ProducerSpec(
         slug=raw["slug"],
         name=raw["name"],
         kind=ProducerKind(raw["kind"]),
-        district=district.code,
+        area=area.slug,
         commune=raw["commune"],
         address=raw["address"],
         phone=phone or "",
@@ -193,12 +209,50 @@ def _producer(
         story=raw["story"],
         areas=areas,
         products=tuple(_product(where, p, leaf_codes, area_codes) for p in raw["products"]),
+        **_delivery(where, raw.get("delivery", {})),
     )
 
 
-def _area(where: str, district: places.District, raw: dict) -> AreaSpec:
+def _delivery(where: str, raw: dict) -> dict:
+    """``{"packaging": 300, "farm_pickup": true, "rates": [{"zone": "province:08", "up_to": 5000,
+    "fee": 25000, "free_above": 500000}, {"zone": "everywhere", "fee": 55000}], "carriers":
+    ["ghn"]}``; without "rates" it delivers in its province for 30,000 đ, as producers did."""
+    packaging = raw.get("packaging", 200)
+    _require(isinstance(packaging, int) and packaging >= 0, where, "bad packaging weight")
+    rates = tuple(_rate(where, r) for r in raw.get("rates", [{"zone": "province:08"}]))
+    carriers = tuple(raw.get("carriers", []))
+    _require(set(carriers) <= CARRIER_CODES, where, f"unknown carrier in {carriers}")
+    return {
+        "packaging_grams": packaging,
+        "farm_pickup": bool(raw.get("farm_pickup", True)),
+        "rates": rates,
+        "carriers": carriers,
+    }
+
+
+def _rate(where: str, raw: dict) -> ZoneRate:
+    kind, _colon, code = raw["zone"].partition(":")
+    _require(kind in set(ZoneKind), where, f"bad zone {raw['zone']!r}")
+    known = {
+        ZoneKind.COMMUNE: places.commune,
+        ZoneKind.AREA: places.area,
+        ZoneKind.PROVINCE: places.province,
+    }
+    _require(
+        kind == ZoneKind.EVERYWHERE or known[ZoneKind(kind)](code) is not None,
+        where,
+        f"unknown place in zone {raw['zone']!r}",
+    )
+    up_to, fee, free = raw.get("up_to"), raw.get("fee", 30_000), raw.get("free_above")
+    _require(isinstance(fee, int) and fee >= 0, where, "bad delivery fee")
+    _require(up_to is None or (isinstance(up_to, int) and up_to > 0), where, "bad weight band")
+    _require(free is None or (isinstance(free, int) and free > 0), where, "bad free-above value")
+    return ZoneRate(ZoneKind(kind), code, up_to, fee, free)
+
+
+def _area(where: str, area: places.Area, raw: dict) -> AreaSpec:
     where = f"{where} area {raw['code']}"
-    _require(district.commune(raw["commune"]) is not None, where, f"no commune {raw['commune']!r}")
+    _require_commune(where, area, raw["commune"])
     latitude, longitude = (Decimal(str(v)) for v in raw["location"])
     _require(LATITUDES[0] <= latitude <= LATITUDES[1], where, "latitude outside Tuyên Quang")
     _require(LONGITUDES[0] <= longitude <= LONGITUDES[1], where, "longitude outside Tuyên Quang")
@@ -210,7 +264,7 @@ def _area(where: str, district: places.District, raw: dict) -> AreaSpec:
         variety=raw.get("variety", ""),
         area_ha=Decimal(raw["area_ha"]),
         households=int(raw["households"]),
-        district=district.code,
+        area=area.slug,
         commune=raw["commune"],
         latitude=latitude,
         longitude=longitude,
@@ -236,11 +290,14 @@ def _product(where: str, raw: dict, leaf_codes: set[str], area_codes: set[str]) 
     motif = raw["photo"]
     _require(motif.partition(":")[0] in motif_names(), where, f"no photo motif {motif!r}")
     _require(1 <= raw["photos"] <= 3, where, "between 1 and 3 photos")
+    weight = raw.get("weight")
+    _require(weight is None or (isinstance(weight, int) and weight > 0), where, "bad weight")
     return ProductSpec(
         slug=raw["slug"],
         name=raw["name"],
         category=raw["category"],
         unit=raw["unit"],
+        weight=weight,
         price=int(raw["price"]),
         stock=int(raw["stock"]),
         status=ProductStatus(raw.get("status", "active")),
@@ -286,6 +343,7 @@ def _account(raw: dict) -> AccountSpec:
         member_of=raw.get("member_of"),
         member_role=MemberRole(member_role) if member_role else None,
         helps=tuple(raw.get("helps", [])),
+        provincial=bool(raw.get("provincial", False)),
     )
 
 

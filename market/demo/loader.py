@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from catalog.categories import leaf_categories, sync_categories
 from catalog.images import delete_image, store_image
 from catalog.models import (
+    BankAccountCheck,
     Category,
     GrowingArea,
     HelperGrant,
@@ -46,6 +47,7 @@ from market.demo.dataset import (
 )
 from market.demo.photos import DEFAULT_WIDTH, draw_photo
 from market.extensions import db
+from orders.delivery_rates import DeliveryRate, EnabledCarrier
 
 logger = logging.getLogger(__name__)
 
@@ -237,8 +239,8 @@ class _Loader:
             slug=spec.slug,
             name=spec.name,
             kind=spec.kind,
-            district_code=spec.district,
             commune_code=spec.commune,
+            area_slug=spec.area,
             address=spec.address,
             phone=spec.phone,
             bank_bin=spec.bank_bin,
@@ -247,12 +249,40 @@ class _Loader:
             story=spec.story,
             status=spec.status,
             status_reason=spec.status_reason,
+            packaging_grams=spec.packaging_grams,
+            farm_pickup=spec.farm_pickup,
             created_at=created,
             verified_at=created + timedelta(days=3)
             if spec.status != ProducerStatus.PENDING
             else None,
         )
         db.session.add(producer)
+        db.session.flush()  # its id, for the delivery settings
+        db.session.add_all(
+            DeliveryRate(
+                producer_id=producer.id,
+                zone_kind=r.kind,
+                zone_code=r.code,
+                up_to_grams=r.up_to_grams,
+                fee=r.fee,
+                free_above=r.free_above,
+            )
+            for r in spec.rates
+        )
+        db.session.add_all(
+            EnabledCarrier(producer_id=producer.id, carrier=code) for code in spec.carriers
+        )
+        if spec.bank_account:  # the demo's accounts count as checked by a manager
+            db.session.add(
+                BankAccountCheck(
+                    producer=producer,
+                    bank_bin=spec.bank_bin,
+                    bank_account=spec.bank_account,
+                    bank_holder=spec.bank_holder,
+                    checked_at=created,
+                    usable_from=created,
+                )
+            )
         self.producers[spec.slug] = producer
         return producer
 
@@ -270,8 +300,8 @@ class _Loader:
             variety=spec.variety,
             area_ha=spec.area_ha,
             households=spec.households,
-            district_code=spec.district,
             commune_code=spec.commune,
+            area_slug=spec.area,
             latitude=spec.latitude,
             longitude=spec.longitude,
             certification=spec.certification,
@@ -302,6 +332,7 @@ class _Loader:
             name=spec.name,
             category=self.leaves[spec.category],
             unit=spec.unit,
+            weight_grams=spec.weight,
             price=spec.price,
             stock=spec.stock,
             status=spec.status,
@@ -357,6 +388,7 @@ class _Loader:
                 email=spec.email,
                 name=spec.name,
                 role=spec.role,
+                provincial=spec.provincial,
                 locale="vi",
                 password_hash=self.password_hash(password),
             )

@@ -3,37 +3,55 @@ the manager console (approvals, reports and exports) and the stalls' public page
 
 It plugs into the lower packages through their registration points: stall sales are payments'
 ``stall`` target (paid into the stalls' own accounts), the stalls are orders' pickup stalls,
-managers' decisions are named in producers' change logs, a manager assigned to markets is not
-provincial (``market.permissions``), and the demo adds the province's chợ 4.0 markets through
-the demo loader's extra steps.
+every change of an order part updates the sales rollups the reports read,
+managers' decisions are named in producers' change logs, and the demo adds the province's
+chợ 4.0 markets through the demo loader's extra steps.
 """
 
 from flask import Flask
 
-from market.markets import models  # noqa: F401  (registers the tables)
+from market.markets import models, rollups  # noqa: F401  (registers the tables)
 
 
 def register(app: Flask) -> None:
     """Attach the blueprints, and fill the registration points of payments, orders, the
-    workspace's change log and the permissions (a manager assigned to markets runs only
-    those)."""
-    from catalog.workspace.labels import add_log_actions
-    from market.demo import register_step
-    from market.markets import access, demo
+    workspace's change log."""
+    from market import registry
+    from market.markets import access, demo, stalls
+    from market.markets.cli import markets_cli
     from market.markets.labels import LOG_ACTIONS, LOG_FIELDS
     from market.markets.pickup import MarketStalls
     from market.markets.sales import TARGET_KIND
     from market.markets.target import StallSaleTarget
-    from market.markets.views import approvals, console, public, reports, seller
-    from market.permissions import set_provincial_check
-    from orders.pickup import register_stall_directory
-    from payments.targets import register_target
+    from market.markets.views import (  # noqa: F401  (helper_teams: routes on console.bp)
+        approvals,
+        console,
+        helper_teams,
+        news,
+        places,
+        public,
+        reports,
+        seller,
+    )
 
-    for blueprint in (console.bp, approvals.bp, reports.bp, seller.bp, public.bp):
+    for blueprint in (
+        console.bp,
+        approvals.bp,
+        news.bp,
+        places.bp,
+        reports.bp,
+        seller.bp,
+        public.bp,
+    ):
         app.register_blueprint(blueprint)
-    register_target(app, TARGET_KIND, StallSaleTarget(), own_account=True)
-    register_stall_directory(app, MarketStalls())
-    register_step(app, demo.STEP)
-    add_log_actions(app, LOG_ACTIONS, LOG_FIELDS)
-    set_provincial_check(app, access.assigned_to_no_market)
+    registry.PAYMENT_TARGETS.add(
+        app, TARGET_KIND, registry.PaymentTargetEntry(StallSaleTarget(), own_account=True)
+    )
+    registry.PICKUP_STALLS.set(app, MarketStalls())
+    registry.PART_CHANGED.add(app, rollups.part_changed)
+    app.cli.add_command(markets_cli)
+    registry.DEMO_STEPS.add(app, demo.STEP)
+    registry.SITEMAP_SOURCES.add(app, stalls.sitemap_entries)
+    registry.LOG_ACTIONS.update(app, LOG_ACTIONS)
+    registry.LOG_FIELDS.update(app, LOG_FIELDS)
     app.jinja_env.globals.update(sells_at_a_stall=access.sells_somewhere)

@@ -1,10 +1,9 @@
 """Who sees which market, and who may sell at which stall; checked on the server for every route.
 
-A provincial manager (an admin, or a manager assigned to no market) sees every market. A
-market's manager sees only the markets assigned to them: any other market or stall is a 404,
-as if it did not exist. This package gives ``market.permissions`` its provincial check
-(``assigned_to_no_market``), so "provincial" means the same on every page, reconciliation
-included. A stall's sellers are the members of its producer and the helpers the producer
+A provincial manager (an admin, or a manager an admin granted the province: ``User.provincial``,
+see ``market.permissions``) sees every market. Any other manager sees only the markets assigned
+to them — none if they are assigned to none: any other market or stall is a 404, as if it did
+not exist. A stall's sellers are the members of its producer and the helpers the producer
 granted access.
 """
 
@@ -33,14 +32,8 @@ def market_ids_for(user: User) -> set[int] | None:
     if not user.is_authenticated or not user.is_manager:
         return set()
     if "market_ids" not in g:
-        assigned = assigned_market_ids(user)
-        g.market_ids = None if user.role == Role.ADMIN or not assigned else assigned
+        g.market_ids = None if user.is_provincial else assigned_market_ids(user)
     return g.market_ids
-
-
-def assigned_to_no_market(user: User) -> bool:
-    """A manager assigned to no market sees every market (the provincial check)."""
-    return market_ids_for(user) is None
 
 
 def visible(column: sa.ColumnElement[int], user: User) -> sa.ColumnElement[bool]:

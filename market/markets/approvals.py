@@ -1,7 +1,7 @@
 """Approvals by provincial managers: producers, OCOP recognition claims, growing-area codes.
 
 Each decision locks the row, checks it is still in the state the manager saw, and is written to
-the producer's audit log (the workspace's ``audit_log``, actor access ``manager``) in the same
+the producer's audit log (``catalog.audit``, actor access ``manager``) in the same
 transaction, with the reason. Suspending a producer hides its products from every page at once
 (they show only for verified producers), and search follows through its outbox, which records
 the producer's status change in the same commit.
@@ -15,6 +15,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
+from catalog import audit
+from catalog.audit import AuditEntry
 from catalog.models import (
     AreaStatus,
     GrowingArea,
@@ -22,11 +24,10 @@ from catalog.models import (
     Producer,
     ProducerStatus,
     Product,
+    ProductStatus,
     ReviewStatus,
     ocop_valid_until,
 )
-from catalog.workspace import audit
-from catalog.workspace.models import AuditEntry
 from market.accounts.models import User
 from market.dbtypes import utcnow
 from market.extensions import db
@@ -350,6 +351,18 @@ def producer_areas(producer_id: int) -> list[GrowingArea]:
             sa.select(GrowingArea)
             .where(GrowingArea.producer_id == producer_id)
             .order_by(GrowingArea.code)
+        )
+    )
+
+
+def products_going_public(producer_id: int) -> list[Product]:
+    """The producer's products on sale (with their photos): what verifying it makes public."""
+    return list(
+        db.session.scalars(
+            sa.select(Product)
+            .where(Product.producer_id == producer_id, Product.status == ProductStatus.ACTIVE)
+            .options(so.selectinload(Product.images), so.joinedload(Product.category))
+            .order_by(Product.name)
         )
     )
 

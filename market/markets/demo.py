@@ -17,6 +17,7 @@ from market.accounts.models import Role, User
 from market.dbtypes import utcnow
 from market.demo import DemoStep
 from market.extensions import db
+from market.markets import rollups
 from market.markets.models import (
     Market,
     MarketManager,
@@ -58,14 +59,14 @@ def load(password: str) -> str:
     for spec in data["markets"]:
         market = db.session.scalar(
             sa.select(Market).where(
-                Market.district_code == spec["district"], Market.name == spec["name"]
+                Market.commune_code == spec["commune"], Market.name == spec["name"]
             )
         )
         if market is None:
             market = Market(
                 name=spec["name"],
-                district_code=spec["district"],
                 commune_code=spec["commune"],
+                area_slug=spec["area"],
                 address=spec["address"],
                 market_days=spec["days"],
             )
@@ -97,6 +98,7 @@ def load(password: str) -> str:
                 new_stalls += 1
             new_sales += _sales(stall)
     _manager(data["manager"], markets, password)
+    rollups.rebuild()  # the demo's sales went in as rows, not through the till
     db.session.commit()
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Stall))
     return (
@@ -178,13 +180,13 @@ def reset() -> None:
     Runs inside the demo reset's transaction, which commits or rolls back everything.
     """
     data = _data()
-    names = [(spec["district"], spec["name"]) for spec in data["markets"]]
+    names = [(spec["commune"], spec["name"]) for spec in data["markets"]]
     market_ids = [
         market_id
-        for market_id, district, name in db.session.execute(
-            sa.select(Market.id, Market.district_code, Market.name)
+        for market_id, commune, name in db.session.execute(
+            sa.select(Market.id, Market.commune_code, Market.name)
         )
-        if (district, name) in names
+        if (commune, name) in names
     ]
     stall_ids = sa.select(Stall.id).where(Stall.market_id.in_(market_ids))
     sale_ids = sa.select(StallSale.id).where(StallSale.market_id.in_(market_ids))
@@ -195,6 +197,7 @@ def reset() -> None:
     db.session.execute(sa.delete(MarketManager).where(MarketManager.market_id.in_(market_ids)))
     db.session.execute(sa.delete(Market).where(Market.id.in_(market_ids)))
     db.session.execute(sa.delete(User).where(User.email == data["manager"]["email"]))
+    rollups.rebuild()
 
 
 STEP = DemoStep("chợ 4.0 markets", load, reset)

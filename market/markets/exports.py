@@ -2,14 +2,14 @@
 
 Sales lines are read from the database in batches and written as they come, so a year of a
 province's sales never sits in memory; the XLSX workbook is written in openpyxl's write-only
-mode to a temporary file that the response streams. Text a spreadsheet could run as a formula
-is quoted (CSV/formula injection).
+mode to a temporary file, by a job (``export_jobs``) for the manager who asked. Text a
+spreadsheet could run as a formula is quoted (CSV/formula injection).
 """
 
 import csv
 import io
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing
 from datetime import datetime, timedelta
 from itertools import islice
@@ -20,12 +20,20 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 
 from catalog.models import Producer
-from catalog.workspace.imports import FORMULA_STARTS
 from market import places
 from market.extensions import db
+from market.markets.counted import (
+    ONLINE,
+    STALL,
+    STALL_ITEMIZED,
+    STALL_VALUE,
+    online_counted,
+    stall_counted,
+)
 from market.markets.models import Market, Stall, StallSale, StallSaleLine
-from market.markets.reports import ONLINE, STALL, Report, online_counted, stall_counted
+from market.markets.reports import Report, Row, measures_of
 from market.markets.scopes import Period, Scope
+from market.spreadsheets import spreadsheet_safe
 from orders.models import Order, OrderLine, OrderPart
 from payments.labels import method_label
 
@@ -33,13 +41,6 @@ BATCH = 2000
 # A spreadsheet holds 1,048,576 rows; longer periods are complete in the CSV export.
 XLSX_MAX_LINES = 1_000_000
 VIETNAM = timedelta(hours=7)
-
-
-def safe(value: Any) -> Any:
-    """Text that could start a formula gets a leading apostrophe; numbers pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 # -- the tables -------------------------------------------------------------------------------
@@ -50,7 +51,8 @@ def table_titles() -> dict[str, str]:
     return {
         "by_method": _("By payment method"),
         "by_channel": _("By channel"),
-        "by_district": _("By district"),
+        "by_area": _("By area of origin"),
+        "by_commune": _("By commune or ward"),
         "by_market": _("By market"),
         "top_producers": _("Top producers"),
         "top_products": _("Top products"),
@@ -65,7 +67,8 @@ def row_headings() -> dict[str, str]:
     return {
         "by_method": _("Payment method"),
         "by_channel": _("Channel"),
-        "by_district": _("District"),
+        "by_area": _("Area of origin"),
+        "by_commune": _("Commune or ward"),
         "by_market": _("Market"),
         "top_producers": _("Producer"),
         "top_products": _("Product"),
@@ -103,22 +106,27 @@ def table_rows(report: Report) -> Iterator[list[Any]]:
     titles = table_titles()
     for name, rows in report.tables.items():
         for row in rows:
-            yield [
-                titles[name],
-                safe(row.label),
-                row.sales,
-                row.value,
-                row.units,
-                row.cashless_sales,
-                row.cashless_value,
-            ]
+            yield [titles[name], *_figures(name, row)]
+
+
+# The order of a breakdown's columns after its first heading, as in ``table_header``.
+COLUMNS = ("sales", "value", "units", "cashless_sales", "cashless_value")
+
+
+def _figures(table: str, row: Row) -> list[Any]:
+    """A breakdown row: its label, then each measure, empty (None) where it does not apply."""
+    applies = measures_of(table)
+    return [
+        spreadsheet_safe(row.label),
+        *(getattr(row, column) if column in applies else None for column in COLUMNS),
+    ]
 
 
 def report_context(report: Report) -> list[list[str]]:
     """What the export covers: scope and period."""
     period = report.period
     return [
-        [_("Scope"), safe(report.scope.label)],
+        [_("Scope"), spreadsheet_safe(report.scope.label)],
         [_("From"), period.start.isoformat()],
         [_("To"), period.end.isoformat()],
     ]
@@ -135,7 +143,8 @@ def lines_header() -> list[str]:
         _("Reference"),
         _("Market"),
         _("Stall"),
-        _("District"),
+        _("Commune or ward"),
+        _("Area of origin"),
         _("Producer"),
         _("Product"),
         _("Unit"),
@@ -158,7 +167,12 @@ def _line_statement(scope: Scope, period: Period) -> sa.Select:
             (Order.code + "-" + sa.cast(OrderPart.number, sa.String)).label("reference"),
             Market.name.label("market"),  # the pickup stall's, if any
             Stall.number.label("stall"),
-            sa.func.coalesce(Market.district_code, Producer.district_code).label("district_code"),
+            sa.case((Market.id.is_(None), Producer.commune_code), else_=Market.commune_code).label(
+                "commune_code"
+            ),
+            sa.case((Market.id.is_(None), Producer.area_slug), else_=Market.area_slug).label(
+                "area_slug"
+            ),
             Producer.name.label("producer"),
             OrderLine.product_name.label("product"),
             OrderLine.unit.label("unit"),
@@ -184,7 +198,8 @@ def _line_statement(scope: Scope, period: Period) -> sa.Select:
                 reference.label("reference"),
                 Market.name.label("market"),
                 Stall.number.label("stall"),
-                Market.district_code.label("district_code"),
+                Market.commune_code.label("commune_code"),
+                Market.area_slug.label("area_slug"),
                 Producer.name.label("producer"),
                 *(
                     column.label(name)
@@ -209,10 +224,10 @@ def _line_statement(scope: Scope, period: Period) -> sa.Select:
         StallSaleLine.quantity,
         StallSaleLine.unit_price,
         StallSaleLine.line_total,
-    )
+    ).where(STALL_ITEMIZED)
     unlisted = stall_branch(
-        StallSale.__table__, none, none, no_number, no_number, StallSale.amount
-    ).where(sa.not_(StallSale.itemized))
+        StallSale.__table__, none, none, no_number, no_number, STALL_VALUE
+    ).where(sa.not_(STALL_ITEMIZED))
     lines = sa.union_all(online, listed, unlisted).subquery("lines")
     return sa.select(lines).order_by(lines.c.paid_at, lines.c.reference)
 
@@ -221,7 +236,7 @@ def sales_lines(scope: Scope, period: Period) -> Iterator[list[Any]]:
     """The sales lines as export rows, read in batches."""
     statement = _line_statement(scope, period).execution_options(yield_per=BATCH)
     channels = {ONLINE: _("Online"), STALL: _("Stall")}
-    district_names = {d.code: d.name for d in places.districts()}
+    area_names = {a.slug: a.short_name for a in places.areas()}
     result = db.session.execute(statement)
     try:
         for row in result:
@@ -230,12 +245,13 @@ def sales_lines(scope: Scope, period: Period) -> Iterator[list[Any]]:
                 (paid_at + VIETNAM).strftime("%Y-%m-%d %H:%M"),
                 channels[row.channel],
                 row.reference,
-                safe(row.market or ""),
-                safe(row.stall or ""),
-                district_names.get(row.district_code, row.district_code or ""),
-                safe(row.producer or ""),
-                safe(row.product or ""),
-                safe(row.unit or ""),
+                spreadsheet_safe(row.market or ""),
+                spreadsheet_safe(row.stall or ""),
+                places.display(row.commune_code),
+                area_names.get(row.area_slug, ""),
+                spreadsheet_safe(row.producer or ""),
+                spreadsheet_safe(row.product or ""),
+                spreadsheet_safe(row.unit or ""),
                 row.quantity,
                 row.unit_price,
                 row.value,
@@ -286,11 +302,17 @@ def _sheet_name(title: str, taken: set[str]) -> str:
     return name
 
 
-def report_xlsx(report: Report) -> IO[bytes]:
+def count_lines(scope: Scope, period: Period) -> int:
+    """How many sales lines the scope and period hold (the export's progress total)."""
+    lines = _line_statement(scope, period).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(lines)) or 0
+
+
+def report_xlsx(report: Report, progress: Callable[[int], object] | None = None) -> IO[bytes]:
     """The report as a workbook: summary, one sheet per table, then every sales line.
 
-    Written in write-only mode to a temporary file, returned open at its start; the caller
-    streams it and closing it deletes it.
+    Written in write-only mode to a temporary file, returned open at its start; closing it
+    deletes it. ``progress`` hears the number of lines written every ``BATCH`` lines.
     """
     workbook = Workbook(write_only=True)
     taken: set[str] = set()
@@ -313,21 +335,14 @@ def report_xlsx(report: Report) -> IO[bytes]:
         sheet = workbook.create_sheet(_sheet_name(title, taken))
         sheet.append([headings[name], *table_header()[2:]])
         for row in report.tables.get(name, []):
-            sheet.append(
-                [
-                    safe(row.label),
-                    row.sales,
-                    row.value,
-                    row.units,
-                    row.cashless_sales,
-                    row.cashless_value,
-                ]
-            )
+            sheet.append(_figures(name, row))
     lines = workbook.create_sheet(_sheet_name(_("Sales lines"), taken))
     lines.append(lines_header())
     with closing(sales_lines(report.scope, report.period)) as rows:
-        for row in islice(rows, XLSX_MAX_LINES):
+        for written, row in enumerate(islice(rows, XLSX_MAX_LINES), start=1):
             lines.append(row)
+            if progress is not None and written % BATCH == 0:
+                progress(written)
         if next(rows, None) is not None:
             lines.append([_("More lines than a sheet holds: download them as CSV.")])
     handle = tempfile.TemporaryFile()  # noqa: SIM115 (returned open; closing deletes it)

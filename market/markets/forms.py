@@ -3,7 +3,6 @@
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,8 +14,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from catalog.workspace.forms import MultiCheckboxField, options
-from market import banks, places
+from market import banks
+from market.forms import Form, MultiCheckboxField, options, place_choices
 from market.markets.sales import MAX_QUANTITY, Item
 from market.markets.scopes import Grain
 from payments.forms import MoneyField
@@ -38,17 +37,18 @@ def required(message: object) -> DataRequired:
     return DataRequired(message=message)
 
 
-class MarketForm(FlaskForm):
+class MarketForm(Form):
     """A market's name, place and days."""
 
     name = StringField(
         _l("Market name"), validators=[required(_l("Enter the market's name.")), at_most(120)]
     )
     place = SelectField(
-        _l("Commune"),
+        _l("Commune or ward"),
         validators=[required(_l("Choose the commune from the list."))],
         validate_choice=False,
     )
+    area = SelectField(_l("Area of origin"), default="", validate_choice=False)
     address = StringField(_l("Address (optional)"), validators=[at_most(300)])
     market_days = StringField(
         _l("Market days"),
@@ -61,17 +61,10 @@ class MarketForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.place.choices = options(
-            [("", _l("— Choose the commune —")), *places.commune_choices()]
-        )
-
-    def district_commune(self) -> tuple[str, str]:
-        """The chosen (district code, commune code)."""
-        district, _sep, commune = (self.place.data or "").partition(":")
-        return district, commune
+        place_choices(self.place, self.area)
 
 
-class ManagerForm(FlaskForm):
+class ManagerForm(Form):
     """Assign a manager's account to the market."""
 
     login = StringField(
@@ -80,13 +73,36 @@ class ManagerForm(FlaskForm):
     )
 
 
-class RemoveManagerForm(FlaskForm):
+class ProvincialGrantForm(Form):
+    """Give a manager's account the whole province, or take it back."""
+
+    login = StringField(
+        _l("Manager's e-mail or mobile number"),
+        validators=[required(_l("Enter the manager's e-mail or mobile number.")), at_most(254)],
+    )
+    grant = HiddenField(default="1")
+
+
+class SupervisionForm(Form):
+    """Make a helper the team lead of another helper."""
+
+    helper = StringField(
+        _l("Helper's e-mail or mobile number"),
+        validators=[required(_l("Enter the helper's e-mail or mobile number.")), at_most(254)],
+    )
+    supervisor = StringField(
+        _l("Team lead's e-mail or mobile number"),
+        validators=[required(_l("Enter the team lead's e-mail or mobile number.")), at_most(254)],
+    )
+
+
+class RemoveManagerForm(Form):
     """Take a manager off the market."""
 
     user_id = HiddenField(validators=[required(_l("Unknown manager."))])
 
 
-class StallForm(FlaskForm):
+class StallForm(Form):
     """A stall's number, producer and receiving account."""
 
     number = StringField(
@@ -115,13 +131,13 @@ class StallForm(FlaskForm):
         )
 
 
-class StallProductsForm(FlaskForm):
+class StallProductsForm(Form):
     """The products sold at the stall."""
 
     products = MultiCheckboxField(_l("Products sold at this stall"), coerce=int)
 
 
-class SaleForm(FlaskForm):
+class SaleForm(Form):
     """A sale at the stall: the amount, the method (the button pressed) and any products."""
 
     amount = MoneyField(_l("Amount (đồng)"), validators=[Optional()])
@@ -144,11 +160,18 @@ class SaleForm(FlaskForm):
         return items
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes something (only the CSRF token)."""
 
 
-class ClaimForm(FlaskForm):
+class PlaceReviewForm(Form):
+    """A manager's choice of the official commune (and area of origin) for an unmapped place."""
+
+    commune = SelectField(_l("Commune or ward"), default="", validate_choice=False)
+    area = SelectField(_l("Area of origin"), default="", validate_choice=False)
+
+
+class ClaimForm(Form):
     """Link an unmatched transfer to a sale."""
 
     notification_id = IntegerField(
@@ -156,7 +179,7 @@ class ClaimForm(FlaskForm):
     )
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     """A manager's decision on a producer, an OCOP claim or a growing area, with the reason."""
 
     decision = HiddenField(validators=[required(_l("Choose a decision."))])
@@ -166,7 +189,7 @@ class DecisionForm(FlaskForm):
     )
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     """What a report covers (a GET form: no CSRF); the values are checked again by scopes."""
 
     class Meta:

@@ -23,12 +23,14 @@ class Market(db.Model):
     """A chợ 4.0 market: where it is and when it is held."""
 
     __tablename__ = "markets"
-    __table_args__ = (sa.UniqueConstraint("district_code", "name"),)
+    __table_args__ = (sa.UniqueConstraint("commune_code", "name"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(120))
-    district_code: so.Mapped[str] = so.mapped_column(sa.String(3), index=True)
-    commune_code: so.Mapped[str] = so.mapped_column(sa.String(60))
+    # Official commune/ward code and area of origin (``market.places``); the code is None only
+    # while a manager resolves a place the 2025 migration could not map.
+    commune_code: so.Mapped[str | None] = so.mapped_column(sa.String(5), index=True)
+    area_slug: so.Mapped[str | None] = so.mapped_column(sa.String(40), index=True)
     address: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
     # As people say it: "Hằng ngày", "Thứ Bảy và Chủ nhật", "phiên 5, 10, 15… âm lịch".
     market_days: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
@@ -224,6 +226,44 @@ class StallSaleLine(db.Model):
     sale: so.Mapped[StallSale] = so.relationship(back_populates="lines")
 
 
+class PlaceReview(db.Model):
+    """A stored place from before 2025 that the migration could not map to one official commune.
+
+    Written by migration ``0021_places`` for a producer, market, growing area or order address
+    whose former commune was split between new communes or no longer existed; a manager picks
+    the commune (``market/markets/place_reviews.py``). The row stays, resolved, as the record.
+    """
+
+    __tablename__ = "place_reviews"
+    __table_args__ = (sa.UniqueConstraint("record_table", "record_id"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    # "producers", "markets", "growing_areas" or "orders", and that row's id.
+    record_table: so.Mapped[str] = so.mapped_column(sa.String(20))
+    record_id: so.Mapped[int]
+    former_province: so.Mapped[str] = so.mapped_column(sa.String(60), default="")
+    former_district: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    former_commune: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    # The pre-2025 codes as stored (a downgrade puts them back).
+    former_district_code: so.Mapped[str | None] = so.mapped_column(sa.String(3))
+    former_commune_code: so.Mapped[str | None] = so.mapped_column(sa.String(60))
+    # Official codes of today's province and of the communes the former one went into, if known.
+    province_code: so.Mapped[str | None] = so.mapped_column(sa.String(2))
+    candidates: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    reason: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    resolved_code: so.Mapped[str | None] = so.mapped_column(sa.String(5))
+    resolved_at: so.Mapped[datetime | None] = so.mapped_column(index=True)
+    resolved_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+
+    @property
+    def candidate_codes(self) -> list[str]:
+        """The official commune codes the former commune went into (may be empty)."""
+        return [code for code in self.candidates.split(",") if code]
+
+
 # Reports read online sales by the time they were paid, and each sale's lines. The orders
 # package does not need these indexes itself, so the reports declare them on its tables (made
 # by this package's migrations). Both cover what the reports read: no table lookups.
@@ -243,3 +283,30 @@ sa.Index(
     OrderLine.quantity,
     OrderLine.line_total,
 )
+
+
+class MarketNews(db.Model):
+    """A news item a manager sent to a market's people, or to the province (no market)."""
+
+    __tablename__ = "market_news"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    # None: the whole province (a provincial manager's news).
+    market_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("markets.id", ondelete="CASCADE"), index=True
+    )
+    title: so.Mapped[str] = so.mapped_column(sa.String(80))
+    text: so.Mapped[str] = so.mapped_column(sa.String(300))
+    # The preview's one-time token: a "Send" pressed twice records (and sends) one item.
+    submission: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    sender_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    # People who chose to hear market news when it was sent; messages the fan-out recorded.
+    audience: so.Mapped[int] = so.mapped_column(default=0)
+    messages: so.Mapped[int] = so.mapped_column(default=0)
+    fanned_out_at: so.Mapped[datetime | None]
+
+    market: so.Mapped[Market | None] = so.relationship()
+    sender: so.Mapped[User | None] = so.relationship()

@@ -15,12 +15,7 @@ from orders.pickup import PickupStall
 
 def _pickup(stall: Stall) -> PickupStall:
     market = stall.market
-    district = places.district(market.district_code)
-    where = [
-        market.address,
-        places.commune_name(market.district_code, market.commune_code),
-        district.name if district else "",
-    ]
+    where = [market.address, places.display(market.commune_code)]
     return PickupStall(
         id=stall.id,
         producer_id=stall.producer_id,

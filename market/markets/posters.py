@@ -21,7 +21,8 @@ from reportlab.pdfgen import canvas
 from market import banks, printing
 from market.markets.models import Stall
 from market.markets.stalls import check_code, public_url, static_payload
-from market.printing import PDF_FONTS, POINT_MM, nfc, pil_font, register_pdf_fonts, wrap
+from market.printing import PDF_FONTS, POINT_MM, pil_font, register_pdf_fonts, wrap
+from market.text import nfc
 from payments.qr import BORDER, ERROR_LEVEL
 
 PNG_DPI = 200

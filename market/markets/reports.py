@@ -1,96 +1,58 @@
-"""Sales reports, every figure computed in SQL with GROUP BY (never a loop over orders).
+"""Sales reports, every figure read from the daily and monthly rollups (``rollups.py``) with
+GROUP BY: a report over two years reads a few thousand rollup rows, never the million lines.
 
-What counts as a sale:
-- online: an order part (one producer's share of an order) that was paid (``paid_at`` set,
-  online or cash collected) and is neither cancelled nor refunded; its value is the goods
-  (``items_total``, delivery fees excluded), dated when it was paid;
-- at a stall: a stall sale that is ``paid`` (cash recorded by the seller, or a transfer
-  confirmed by a matched bank notification), dated when it was paid.
-An online part the shopper picks up at a chợ 4.0 stall belongs to that stall's market (and its
-district), still in the online channel; other online parts belong to no market, and to their
-producer's district.
-One sale is one order part or one stall sale, so an order from two producers counts twice.
-Units come from the lines (order lines, and the products a seller listed; a stall sale without
-products adds value but no units). Cashless means bank transfer (VietQR) or card.
-Days are Vietnam days (UTC+7). OCOP stars are those valid on the period's last day.
+What counts as a sale is defined once in ``counted.py``. Days are Vietnam days (UTC+7): whole
+months of a period come from the month rows, the days around them from the day rows. OCOP stars
+are those valid on the period's last day; areas, communes, groups and stars are looked up
+through the producers, markets and products the rollups name.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
 
 from catalog.listing import current_stars_by_product
 from catalog.models import Category, Producer, Product
 from market import places
 from market.extensions import db
-from market.markets.models import Market, SaleStatus, Stall, StallSale, StallSaleLine
+from market.markets.counted import CASHLESS, ONLINE, STALL
+from market.markets.models import Market
+from market.markets.rollups import (
+    DAY,
+    NO_MARKET,
+    NOT_LISTED,
+    ProductSalesRollup,
+    ProductTotalRollup,
+    SalesRollup,
+    covering,
+)
 from market.markets.scopes import Grain, Period, Scope
-from orders.models import Order, OrderLine, OrderPart, PartStatus
 from payments.labels import method_label
-from payments.models import PaymentMethod
 
-ONLINE, STALL = "online", "stall"
-CASHLESS = (PaymentMethod.BANK_TRANSFER.value, PaymentMethod.CARD.value)
-NOT_SALES = (PartStatus.CANCELLED, PartStatus.REFUNDED)
 TOP = 10
+
+# Breakdowns read from the product rollups: units and value per line sold. A sale can hold
+# products of several groups and star levels, so sales and their cashless part do not apply.
+LINE_LEVEL = frozenset({"top_products", "by_ocop_group", "by_stars"})
+SALE_MEASURES = ("sales", "value", "cashless_sales", "cashless_value")
+LINE_MEASURES = ("value", "units")
+
+
+def measures_of(table: str) -> tuple[str, ...]:
+    """The measures (``Row`` fields) a breakdown has; the others do not apply to its rows
+    (a breakdown read from the sales rollups counts sales, not units)."""
+    return LINE_MEASURES if table in LINE_LEVEL else SALE_MEASURES
 
 
 # -- time buckets -----------------------------------------------------------------------------
 
 
-class _LocalBucket(FunctionElement):
-    """The Vietnam day, week (its Monday) or month (its first day) of a naive UTC timestamp."""
-
-    type = sa.Date()
-    inherit_cache = True
-    grain = Grain.DAY
-
-
-class _LocalWeek(_LocalBucket):
-    inherit_cache = True
-    grain = Grain.WEEK
-
-
-class _LocalMonth(_LocalBucket):
-    inherit_cache = True
-    grain = Grain.MONTH
-
-
-_BUCKETS = {Grain.DAY: _LocalBucket, Grain.WEEK: _LocalWeek, Grain.MONTH: _LocalMonth}
-
-
-def local_bucket(column: Any, grain: Grain) -> _LocalBucket:
-    """The SQL expression of the bucket a naive UTC timestamp falls in (one class per grain,
-    so SQLAlchemy's statement cache never mixes them up)."""
-    return _BUCKETS[grain](column)
-
-
-@compiles(_LocalBucket, "sqlite")
-def _bucket_sqlite(element: _LocalBucket, compiler: Any, **kw: Any) -> str:
-    value = compiler.process(element.clauses, **kw)
-    modifiers = {
-        Grain.DAY: "",
-        Grain.WEEK: ", 'weekday 0', '-6 days'",
-        Grain.MONTH: ", 'start of month'",
-    }
-    return f"date({value}, '+7 hours'{modifiers[element.grain]})"
-
-
-@compiles(_LocalBucket, "postgresql")
-def _bucket_postgresql(element: _LocalBucket, compiler: Any, **kw: Any) -> str:
-    value = f"({compiler.process(element.clauses, **kw)} + INTERVAL '7 hours')"
-    if element.grain == Grain.DAY:
-        return f"CAST({value} AS DATE)"
-    return f"CAST(date_trunc('{element.grain.value}', {value}) AS DATE)"
-
-
 def bucket_start(day: date, grain: Grain) -> date:
-    """The first day of the bucket holding ``day`` (Python twin of ``local_bucket``)."""
+    """The first day of the bucket holding ``day``."""
     if grain == Grain.WEEK:
         return day - timedelta(days=day.weekday())
     if grain == Grain.MONTH:
@@ -110,129 +72,79 @@ def buckets(period: Period) -> list[date]:
     return found
 
 
-# -- the rows counted -------------------------------------------------------------------------
+# -- the rollup rows read ------------------------------------------------------------------
 
 
-def _text(value: str) -> sa.ColumnElement[str]:
-    return sa.literal_column(f"'{value}'", sa.String)
+Rollup = type[SalesRollup] | type[ProductSalesRollup] | type[ProductTotalRollup]
 
 
-def online_counted(scope: Scope, since: Any, until: Any) -> tuple[sa.ColumnElement[bool], ...]:
-    """Conditions of an order part of the scope that counts as a sale paid in [since, until).
+def _products_rollup(scope: Scope) -> type[ProductSalesRollup] | type[ProductTotalRollup]:
+    """The province's product totals, or the rollup by market and producer for a smaller scope."""
+    if scope.market_ids is None and scope.area_slug is None:
+        return ProductTotalRollup
+    return ProductSalesRollup
 
-    A market's scope counts the parts picked up at its stalls; a district's, the parts picked
-    up at its markets' stalls and its producers' parts picked up nowhere in particular.
+
+def _scope_parts(model: Rollup, scope: Scope) -> list[tuple[sa.ColumnElement[bool], ...]]:
+    """The scope as conditions whose rows add up (each part an index range where it can be).
+
+    A market's scope: sales at its stalls (online parts picked up there included); a
+    area's: sales at its markets, and its producers' online parts picked up at no stall.
     """
-    conditions = [
-        OrderPart.paid_at >= since,
-        OrderPart.paid_at < until,
-        OrderPart.status.not_in(NOT_SALES),
+    table = model.__table__
+    mine = () if scope.market_ids is None else (table.c.market_id.in_(scope.market_ids),)
+    if scope.area_slug is None:
+        return [mine]
+    markets = sa.select(Market.id).where(Market.area_slug == scope.area_slug)
+    producers = sa.select(Producer.id).where(Producer.area_slug == scope.area_slug)
+    return [
+        (*mine, table.c.market_id.in_(markets)),
+        # "< 1" rather than "== 0" (ids start at 1): read by producer, not every no-market row.
+        (*mine, table.c.market_id < NO_MARKET + 1, table.c.producer_id.in_(producers)),
     ]
-    if scope.market_ids is not None:
-        at_markets = sa.select(Stall.id).where(Stall.market_id.in_(scope.market_ids))
-        conditions.append(OrderPart.pickup_stall_id.in_(at_markets))
-    if scope.district_code is not None:
-        at_markets = (
-            sa.select(Stall.id)
-            .join(Market, Market.id == Stall.market_id)
-            .where(Market.district_code == scope.district_code)
-        )
-        producers = sa.select(Producer.id).where(Producer.district_code == scope.district_code)
-        conditions.append(
-            sa.or_(
-                OrderPart.pickup_stall_id.in_(at_markets),
-                sa.and_(OrderPart.pickup_stall_id.is_(None), OrderPart.producer_id.in_(producers)),
-            )
-        )
-    return tuple(conditions)
 
 
-def stall_counted(scope: Scope, since: Any, until: Any) -> tuple[sa.ColumnElement[bool], ...]:
-    """Conditions of a stall sale of the scope that counts as a sale paid in [since, until)."""
-    conditions = [
-        StallSale.status == SaleStatus.PAID,
-        StallSale.paid_at >= since,
-        StallSale.paid_at < until,
+def _rows(
+    model: Rollup, scope: Scope, ranges: list[tuple[str, date, date]], *columns: str
+) -> sa.Subquery:
+    """The scope's rollup rows of the (grain, first, last) ranges, each part one index range,
+    joined with UNION ALL (an OR of ranges made SQLite look every row up a second time)."""
+    table = model.__table__
+    parts = [
+        sa.select(*(table.c[name] for name in columns)).where(
+            table.c.grain == grain, table.c.start >= first, table.c.start <= last, *conditions
+        )
+        for grain, first, last in ranges
+        for conditions in _scope_parts(model, scope)
     ]
-    if scope.market_ids is not None:
-        conditions.append(StallSale.market_id.in_(scope.market_ids))
-    if scope.district_code is not None:
-        in_district = sa.select(Market.id).where(Market.district_code == scope.district_code)
-        conditions.append(StallSale.market_id.in_(in_district))
-    return tuple(conditions)
+    return (sa.union_all(*parts) if len(parts) > 1 else parts[0]).subquery("rollup")
 
 
-def sale_rows(scope: Scope, period: Period) -> sa.Subquery:
-    """One row per sale: channel, method, producer, market (online: the pickup stall's, else
-    None), value, paid time."""
-    since, until = period.utc_bounds()
-    online = (
-        sa.select(
-            _text(ONLINE).label("channel"),
-            sa.type_coerce(Order.payment_method, sa.String).label("method"),
-            OrderPart.producer_id.label("producer_id"),
-            Stall.market_id.label("market_id"),
-            OrderPart.items_total.label("amount"),
-            OrderPart.paid_at.label("paid_at"),
-        )
-        .join_from(OrderPart, Order, Order.id == OrderPart.order_id)
-        .outerjoin(Stall, Stall.id == OrderPart.pickup_stall_id)
-        .where(*online_counted(scope, since, until))
-    )
-    at_stalls = sa.select(
-        _text(STALL).label("channel"),
-        sa.type_coerce(StallSale.method, sa.String).label("method"),
-        StallSale.producer_id.label("producer_id"),
-        StallSale.market_id.label("market_id"),
-        StallSale.amount.label("amount"),
-        StallSale.paid_at.label("paid_at"),
-    ).where(*stall_counted(scope, since, until))
-    return sa.union_all(online, at_stalls).subquery("sales")
+SALES = ("start", "channel", "method", "producer_id", "market_id", "sales", "value")
 
 
-def line_rows(scope: Scope, period: Period) -> sa.Subquery:
-    """One row per product sold: product (None if not listed), units and value."""
-    since, until = period.utc_bounds()
-    online = (
-        sa.select(
-            OrderLine.product_id.label("product_id"),
-            OrderLine.quantity.label("quantity"),
-            OrderLine.line_total.label("value"),
-        )
-        .join_from(OrderLine, OrderPart, OrderPart.id == OrderLine.part_id)
-        .where(*online_counted(scope, since, until))
-    )
-    listed = (
-        sa.select(
-            StallSaleLine.product_id.label("product_id"),
-            StallSaleLine.quantity.label("quantity"),
-            StallSaleLine.line_total.label("value"),
-        )
-        .join_from(StallSaleLine, StallSale, StallSale.id == StallSaleLine.sale_id)
-        .where(*stall_counted(scope, since, until))
-    )
-    unlisted = sa.select(
-        sa.cast(sa.null(), sa.Integer).label("product_id"),
-        sa.literal_column("0", sa.Integer).label("quantity"),
-        StallSale.amount.label("value"),
-    ).where(*stall_counted(scope, since, until), sa.not_(StallSale.itemized))
-    return sa.union_all(online, listed, unlisted).subquery("sold")
+def _sales(scope: Scope, period: Period) -> sa.Subquery:
+    """The sales rollup rows adding up to exactly the period's days, in the scope."""
+    return _rows(SalesRollup, scope, covering(period.start, period.end), *SALES)
+
+
+def _products(scope: Scope, period: Period) -> sa.Subquery:
+    """The product rollup rows adding up to exactly the period's days, in the scope."""
+    ranges = covering(period.start, period.end)
+    return _rows(_products_rollup(scope), scope, ranges, "product_id", "units", "value")
 
 
 def by_product(scope: Scope, period: Period) -> sa.Subquery:
-    """Units and value per product (None: stall sales without products).
-
-    Aggregated first, so the joins to products, categories and stars run once per product
-    rather than once per line.
-    """
-    sold = line_rows(scope, period)
+    """Units and value per product (None: stall sales without products)."""
+    rows = _products(scope, period)
+    product = sa.case((rows.c.product_id == NOT_LISTED, None), else_=rows.c.product_id)
     return (
         sa.select(
-            sold.c.product_id.label("product_id"),
-            sa.func.sum(sold.c.quantity).label("units"),
-            sa.func.sum(sold.c.value).label("value"),
+            product.label("product_id"),
+            sa.func.sum(rows.c.units).label("units"),
+            sa.func.sum(rows.c.value).label("value"),
         )
-        .group_by(sold.c.product_id)
+        .group_by(product)
         .subquery("by_product")
     )
 
@@ -273,24 +185,26 @@ class Summary(Row):
     """The totals of a report."""
 
 
-def _measures(sales: sa.Subquery) -> tuple[sa.ColumnElement, ...]:
-    cashless = sales.c.method.in_(CASHLESS)
+def _measures(rows: sa.Subquery) -> tuple[sa.ColumnElement, ...]:
+    cashless = rows.c.method.in_(CASHLESS)
     return (
-        sa.func.count().label("sales"),
-        sa.func.coalesce(sa.func.sum(sales.c.amount), 0).label("value"),
-        sa.func.coalesce(sa.func.sum(sa.case((cashless, 1), else_=0)), 0).label("cashless_sales"),
-        sa.func.coalesce(sa.func.sum(sa.case((cashless, sales.c.amount), else_=0)), 0).label(
+        sa.func.coalesce(sa.func.sum(rows.c.sales), 0).label("sales"),
+        sa.func.coalesce(sa.func.sum(rows.c.value), 0).label("value"),
+        sa.func.coalesce(sa.func.sum(sa.case((cashless, rows.c.sales), else_=0)), 0).label(
+            "cashless_sales"
+        ),
+        sa.func.coalesce(sa.func.sum(sa.case((cashless, rows.c.value), else_=0)), 0).label(
             "cashless_value"
         ),
     )
 
 
 def _grouped(scope: Scope, period: Period, key: str) -> list[sa.Row]:
-    sales = sale_rows(scope, period)
-    column = sales.c[key]
+    rows = _sales(scope, period)
+    column = rows.c[key]
     return list(
         db.session.execute(
-            sa.select(column.label("key"), *_measures(sales))
+            sa.select(column.label("key"), *_measures(rows))
             .group_by(column)
             .order_by(sa.desc("value"))
         )
@@ -310,10 +224,9 @@ def _row(key: Any, label: str, data: Any) -> Row:
 
 def summary(scope: Scope, period: Period) -> Summary:
     """Totals: sales, value, units, average sale and cashless shares."""
-    sales = sale_rows(scope, period)
-    totals = db.session.execute(sa.select(*_measures(sales))).one()
-    sold = line_rows(scope, period)
-    units = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(sold.c.quantity), 0)))
+    totals = db.session.execute(sa.select(*_measures(_sales(scope, period)))).one()
+    products = _products(scope, period)
+    units = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(products.c.units), 0)))
     return Summary(
         key=None,
         label=_("Total"),
@@ -344,57 +257,77 @@ def _resummed(sub: sa.Subquery) -> tuple[sa.ColumnElement, ...]:
     )
 
 
-def by_district(scope: Scope, period: Period) -> list[Row]:
-    """Sales by district: the market's for stall sales and online orders picked up at a
-    stall, else the producer's.
+def by_area(scope: Scope, period: Period) -> list[Row]:
+    """Sales by area of origin (former district): the market's for stall sales and online
+    orders picked up at a stall, else the producer's."""
 
-    Grouped by producer and market first, so districts are looked up once per group.
-    """
-    sales = sale_rows(scope, period)
+    def name(key: str | None) -> str:
+        area = places.area(key)
+        return area.short_name if area else _("Area not set")
+
+    return _by_place(scope, period, Producer.area_slug, Market.area_slug, name)
+
+
+def by_commune(scope: Scope, period: Period) -> list[Row]:
+    """Sales by commune or ward (2025 units), placed as ``by_area`` places them."""
+
+    def name(key: str | None) -> str:
+        return places.display(key) or _("Commune to be confirmed")
+
+    return _by_place(scope, period, Producer.commune_code, Market.commune_code, name)
+
+
+def _by_place(
+    scope: Scope,
+    period: Period,
+    producer_place: sa.ColumnElement[str | None],
+    market_place: sa.ColumnElement[str | None],
+    name: Callable[[str | None], str],
+) -> list[Row]:
+    """Sales grouped by a place column: the market's for stall sales and online orders
+    picked up at a stall, else the producer's. Grouped by producer and market first, so
+    places are looked up once per group."""
+    rows = _sales(scope, period)
     groups = (
-        sa.select(sales.c.producer_id, sales.c.market_id, *_measures(sales))
-        .group_by(sales.c.producer_id, sales.c.market_id)
+        sa.select(rows.c.producer_id, rows.c.market_id, *_measures(rows))
+        .group_by(rows.c.producer_id, rows.c.market_id)
         .subquery("groups")
     )
-    district = sa.case(
-        (groups.c.market_id.is_(None), Producer.district_code), else_=Market.district_code
-    )
+    place = sa.case((groups.c.market_id == NO_MARKET, producer_place), else_=market_place)
     found = db.session.execute(
-        sa.select(district.label("key"), *_resummed(groups))
+        sa.select(place.label("key"), *_resummed(groups))
         .select_from(groups)
         .outerjoin(Producer, Producer.id == groups.c.producer_id)
         .outerjoin(Market, Market.id == groups.c.market_id)
-        .group_by(district)
-        .order_by(sa.desc("value"))
+        .group_by(place)
+        .order_by(sa.desc("value"), place)
     )
-    rows = []
-    for r in found:
-        place = places.district(r.key)
-        rows.append(_row(r.key, place.name if place else str(r.key), r))
-    return rows
+    return [_row(r.key, name(r.key), r) for r in found]
 
 
 def by_market(scope: Scope, period: Period) -> list[Row]:
     """Sales by market (online orders picked up at a stall under its market); other online
     orders form their own line."""
     found = _grouped(scope, period, "market_id")
-    ids = [r.key for r in found if r.key is not None]
+    ids = [r.key for r in found if r.key != NO_MARKET]
     names = dict(
         db.session.execute(sa.select(Market.id, Market.name).where(Market.id.in_(ids))).all()
     )
     return [
-        _row(r.key, names.get(r.key, "") if r.key is not None else _("Online (no market)"), r)
+        _row(None, _("Online (no market)"), r)
+        if r.key == NO_MARKET
+        else _row(r.key, names.get(r.key, ""), r)
         for r in found
     ]
 
 
 def top_producers(scope: Scope, period: Period, limit: int = TOP) -> list[Row]:
     """The producers who sold the most, by value."""
-    sales = sale_rows(scope, period)
+    rows = _sales(scope, period)
     top = (
-        sa.select(sales.c.producer_id.label("key"), *_measures(sales))
-        .group_by(sales.c.producer_id)
-        .order_by(sa.desc("value"), sales.c.producer_id)
+        sa.select(rows.c.producer_id.label("key"), *_measures(rows))
+        .group_by(rows.c.producer_id)
+        .order_by(sa.desc("value"), rows.c.producer_id)
         .limit(limit)
         .subquery("top")
     )
@@ -510,18 +443,27 @@ def by_stars(scope: Scope, period: Period) -> list[Row]:
 
 
 def over_time(scope: Scope, period: Period) -> list[Row]:
-    """Sales per day, week or month of the period, empty buckets included."""
-    sales = sale_rows(scope, period)
-    bucket = local_bucket(sales.c.paid_at, period.grain)
-    found = {
-        r.key: r
-        for r in db.session.execute(
-            sa.select(bucket.label("key"), *_measures(sales)).group_by(bucket)
-        )
-    }
+    """Sales per day, week or month of the period, empty buckets included.
+
+    Months read month rows where the period covers them whole; days and weeks read day rows.
+    """
+    ranges = (
+        covering(period.start, period.end)
+        if period.grain == Grain.MONTH
+        else [(DAY, period.start, period.end)]
+    )
+    rows = _rows(SalesRollup, scope, ranges, *SALES)
+    totals: dict[date, list[int]] = {}
+    for found in db.session.execute(
+        sa.select(rows.c.start.label("key"), *_measures(rows)).group_by(rows.c.start)
+    ):
+        start = bucket_start(found.key, period.grain)
+        into = totals.setdefault(start, [0, 0, 0, 0])
+        for i, name in enumerate(("sales", "value", "cashless_sales", "cashless_value")):
+            into[i] += int(getattr(found, name))
     return [
-        _row(start, start.isoformat(), found[start])
-        if start in found
+        Row(start, start.isoformat(), *totals[start])
+        if start in totals
         else Row(start, start.isoformat())
         for start in buckets(period)
     ]
@@ -532,7 +474,8 @@ REPORTS = {
     "summary": summary,
     "by_method": by_method,
     "by_channel": by_channel,
-    "by_district": by_district,
+    "by_area": by_area,
+    "by_commune": by_commune,
     "by_market": by_market,
     "top_producers": top_producers,
     "top_products": top_products,

@@ -24,6 +24,7 @@ from catalog.permissions import Access
 from market.accounts.models import User
 from market.dbtypes import utcnow
 from market.extensions import db
+from market.markets import rollups
 from market.markets.errors import MarketError
 from market.markets.models import SALE_METHODS, SaleStatus, Stall, StallSale, StallSaleLine
 from payments import bank_notifications
@@ -145,6 +146,8 @@ def record_sale(
         sale.status, sale.payment_code = SaleStatus.AWAITING, _new_payment_code()
         ensure_code(sale.payment_code, TARGET_KIND)
     db.session.add(sale)
+    db.session.flush()
+    rollups.stall_sale_paid(sale)
     db.session.commit()
     logger.info("Stall %s sale %s: %s đồng by %s", stall.code, sale.id, amount, method)
     return sale

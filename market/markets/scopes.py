@@ -1,14 +1,14 @@
 """What a report covers: a period of Vietnam days with a grain, and a scope of markets.
 
-Scopes: every sale (provincial managers), one district, one market, or for a market's manager
+Scopes: every sale (provincial managers), one area of origin, one market, or for a market's manager
 the markets assigned to them. An online order part picked up at a chợ 4.0 stall belongs to the
-stall's market (and district); other online parts belong to no market: they count in the
-province and district scopes (by the producer's district), never in a market's.
+stall's market (and area); other online parts belong to no market: they count in the
+province and area scopes (by the producer's area of origin), never in a market's.
 """
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -16,10 +16,10 @@ from flask_babel import gettext as _
 from market import places
 from market.accounts.models import User
 from market.extensions import db
+from market.i18n import utc_day_bounds
 from market.markets.access import market_ids_for
 from market.markets.models import Market
 
-VIETNAM_OFFSET = timedelta(hours=7)  # Asia/Ho_Chi_Minh keeps no daylight saving time
 MAX_DAYS = 5 * 366
 
 
@@ -41,10 +41,7 @@ class Period:
 
     def utc_bounds(self) -> tuple[datetime, datetime]:
         """The naive UTC instants the period starts at and ends before."""
-        return (
-            datetime.combine(self.start, time()) - VIETNAM_OFFSET,
-            datetime.combine(self.end + timedelta(days=1), time()) - VIETNAM_OFFSET,
-        )
+        return utc_day_bounds(self.start, self.end)
 
     @property
     def days(self) -> int:
@@ -99,7 +96,7 @@ class Scope:
     key: str
     label: str
     market_ids: tuple[int, ...] | None  # None: every market, and online orders of no market
-    district_code: str | None = None
+    area_slug: str | None = None  # an area of origin (former district): its markets and producers
 
 
 ALL = "all"
@@ -107,7 +104,7 @@ MINE = "mine"
 
 
 def _markets(ids: set[int] | None) -> list[Market]:
-    statement = sa.select(Market).order_by(Market.district_code, Market.name)
+    statement = sa.select(Market).order_by(Market.area_slug, Market.name)
     if ids is not None:
         statement = statement.where(Market.id.in_(sorted(ids)))
     return list(db.session.scalars(statement))
@@ -119,8 +116,8 @@ def scope_choices(user: User) -> list[tuple[str, str]]:
     markets = [(f"market:{m.id}", m.name) for m in _markets(ids)]
     if ids is not None:
         return [(MINE, _("All my markets")), *markets]
-    districts = [(f"district:{d.code}", d.name) for d in places.districts()]
-    return [(ALL, _("Whole province (markets and online)")), *districts, *markets]
+    areas = [(f"area:{a.slug}", _("Area %(name)s", name=a.short_name)) for a in places.areas()]
+    return [(ALL, _("Whole province (markets and online)")), *areas, *markets]
 
 
 def resolve_scope(key: str | None, user: User) -> tuple[Scope, list[str]]:
@@ -136,9 +133,11 @@ def resolve_scope(key: str | None, user: User) -> tuple[Scope, list[str]]:
         market = db.session.get(Market, int(value))
         if market is not None and (ids is None or market.id in ids):
             return Scope(key, market.name, (market.id,)), []
-    if kind == "district" and ids is None:
-        district = places.district(value)
-        if district is not None:
-            return Scope(key, district.name, None, district_code=district.code), []
+    if kind == "area" and ids is None:
+        area = places.area(value)
+        if area is not None:
+            return Scope(
+                key, _("Area %(name)s", name=area.short_name), None, area_slug=area.slug
+            ), []
     default, _none = resolve_scope(None, user)
     return default, [_("That scope is not available to you; showing %(s)s.", s=default.label)]

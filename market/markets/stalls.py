@@ -12,19 +12,20 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from catalog import audit
+from catalog.audit import Actor
 from catalog.models import Producer, Product
-from catalog.workspace import audit
-from catalog.workspace.audit import Actor
-from catalog.workspace.producers import holder_name
-from market import banks, places
+from market import banks, places, urls
 from market.accounts.models import Role, User
+from market.discovery import SitemapEntry
 from market.extensions import db
 from market.markets.errors import MarketError
 from market.markets.models import Market, MarketManager, Stall, StallProduct
 from market.phone import normalize_phone
+from market.text import holder_name
 from payments import vietqr
 from payments.targets import BankAccount
 
@@ -42,8 +43,8 @@ class MarketData:
     """What a manager enters about a market."""
 
     name: str
-    district_code: str
     commune_code: str
+    area_slug: str = ""
     address: str = ""
     market_days: str = ""
     active: bool = True
@@ -74,18 +75,19 @@ def _checked_market(data: MarketData, market_id: int | None) -> MarketData:
     name = " ".join(data.name.split())
     if not name:
         raise MarketError(_l("Enter the market's name."), field="name")
-    district = places.district(data.district_code)
-    if district is None or district.commune(data.commune_code) is None:
-        raise MarketError(_l("Choose the commune from the list."), field="place")
+    place = places.home_place(data.commune_code, data.area_slug)
+    if place is None:
+        field = "place" if places.home_place(data.commune_code, None) is None else "area"
+        raise MarketError(_l("Choose the commune from the list."), field=field)
     taken = db.session.scalar(
-        sa.select(Market.id).where(Market.district_code == data.district_code, Market.name == name)
+        sa.select(Market.id).where(Market.commune_code == place[0], Market.name == name)
     )
     if taken is not None and taken != market_id:
-        raise MarketError(_l("This district already has a market of that name."), field="name")
+        raise MarketError(_l("This commune already has a market of that name."), field="name")
     return MarketData(
         name=name,
-        district_code=data.district_code,
-        commune_code=data.commune_code,
+        commune_code=place[0],
+        area_slug=place[1] or "",
         address=data.address.strip(),
         market_days=" ".join(data.market_days.split()),
         active=data.active,
@@ -95,7 +97,7 @@ def _checked_market(data: MarketData, market_id: int | None) -> MarketData:
 def create_market(data: MarketData) -> Market:
     """Add a market; commits."""
     data = _checked_market(data, None)
-    market = Market(**vars(data))
+    market = Market(**(vars(data) | {"area_slug": data.area_slug or None}))
     db.session.add(market)
     db.session.commit()
     logger.info("Market %s created", market.id)
@@ -106,7 +108,7 @@ def update_market(market: Market, data: MarketData) -> None:
     """Change a market's name, place or days; commits."""
     data = _checked_market(data, market.id)
     for key, value in vars(data).items():
-        setattr(market, key, value)
+        setattr(market, key, value or None if key == "area_slug" else value)
     db.session.commit()
 
 
@@ -143,7 +145,7 @@ def assign_manager(market: Market, login: str, assigned_by: User) -> MarketManag
 
 
 def remove_manager(market: Market, user_id: int) -> None:
-    """Take a manager off a market (with no market left, they become provincial); commits."""
+    """Take a manager off a market (with no market left, they manage nothing); commits."""
     db.session.execute(
         sa.delete(MarketManager).where(
             MarketManager.market_id == market.id, MarketManager.user_id == user_id
@@ -311,8 +313,18 @@ def check_code(stall: Stall) -> str:
 
 def public_url(stall: Stall) -> str:
     """The stall's short public address, printed on its poster."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return base + url_for("stall_public.stall", code=stall.code)
+    return urls.public_url("stall_public.stall", code=stall.code)
+
+
+def sitemap_entries() -> list[SitemapEntry]:
+    """Every active stall's public page, for the sitemap."""
+    rows = db.session.execute(
+        sa.select(Stall.code, Stall.updated_at).where(Stall.active).order_by(Stall.id)
+    ).all()
+    return [
+        SitemapEntry(urls.public_url("stall_public.stall", code=code), updated)
+        for code, updated in rows
+    ]
 
 
 def stall_by_code(code: str) -> Stall | None:

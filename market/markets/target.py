@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from market.dbtypes import utcnow
 from market.extensions import db
+from market.markets import rollups
 from market.markets.models import SaleStatus, StallSale
 from market.markets.stalls import stall_account
 from payments.targets import DueState, PaymentDue, PaymentStatus, PayState
@@ -55,9 +56,12 @@ class StallSaleTarget:
         sale = self._sale(code)
         if sale is None:
             return
+        counted = rollups.stall_sale_counts(sale)
         sale.paid_amount = max(0, min(status.paid, sale.amount))
         if status.state == PayState.PAID and sale.status != SaleStatus.PAID:
             sale.status, sale.paid_at = SaleStatus.PAID, utcnow()
         elif status.state == PayState.PARTIAL and sale.status == SaleStatus.AWAITING:
-            sale.status = SaleStatus.PARTIAL
+            # Counted (cashless) for what arrived, from when it arrived, until paid in full.
+            sale.status, sale.paid_at = SaleStatus.PARTIAL, utcnow()
+        rollups.stall_sale_changed(counted, sale)
         db.session.flush()

@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from market.security import cross_origin_protected
 from market.urls import safe_next_url
 from orders import cart
 from orders.errors import CartError
@@ -26,6 +27,7 @@ def view() -> ResponseReturnValue:
 
 
 @bp.post("/them")
+@cross_origin_protected
 def add() -> ResponseReturnValue:
     """Add a product from its page; go back there with a message."""
     form = AddToCartForm()

@@ -6,7 +6,17 @@ parts only of that producer: another producer's part is a 404 like an unknown on
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -15,9 +25,10 @@ from wtforms.fields.choices import SelectChoice
 from catalog.models import Producer
 from catalog.permissions import require_producer_access
 from market.extensions import db
-from orders import fulfilment, services, traceability
+from orders import fulfilment, services, shipments, traceability
+from orders.carriers import CarrierError, ShipmentStatus
 from orders.errors import InvalidTransition
-from orders.forms import AdvanceForm, BulkForm, ProducerCancelForm
+from orders.forms import AcceptForm, AdvanceForm, BulkForm, ProducerCancelForm
 from orders.lifecycle import FULFILMENT_ACTIONS, Action, action_label, allowed_actions
 from orders.models import OrderPart, PartStatus
 from orders.templating import producer_order_links
@@ -131,10 +142,12 @@ def _part_page(
         order=item.order,
         actions=actions,
         advance_form=AdvanceForm(),
+        accept_form=AcceptForm(),
         cancel_form=cancel_form,
         lots=traceability.shipped_lots([item])[item.id],
         lot_choices=traceability.lot_choices(item) if picks_lots else {},
         lot_actions=fulfilment.LOT_ACTIONS,
+        shipment=shipments.of_parts([item]).get(item.id),
     )
 
 
@@ -175,6 +188,23 @@ def advance(producer_id: int, part_id: int) -> ResponseReturnValue:
     return redirect(url_for("fulfilment.part", producer_id=producer_id, part_id=part_id), 303)
 
 
+@bp.post("/<int:producer_id>/don-hang/<int:part_id>/nhan")
+def accept(producer_id: int, part_id: int) -> ResponseReturnValue:
+    """Accept a new cash order: it stops expiring and the shopper is told."""
+    _producer, actor = _acting_for(producer_id)
+    item = _part(producer_id, part_id)
+    if not AcceptForm().validate_on_submit():
+        flash(_("Unknown action."), "error")
+    else:
+        try:
+            fulfilment.accept_part(item, actor)
+        except InvalidTransition as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Order accepted; the shopper is told."), "success")
+    return redirect(url_for("fulfilment.part", producer_id=producer_id, part_id=part_id), 303)
+
+
 @bp.post("/<int:producer_id>/don-hang/<int:part_id>/huy")
 def cancel(producer_id: int, part_id: int) -> ResponseReturnValue:
     """Cancel the part with a reason for the shopper; its stock goes back on sale."""
@@ -189,6 +219,7 @@ def cancel(producer_id: int, part_id: int) -> ResponseReturnValue:
         flash(error.message, "error")
     else:
         flash(_("The order is cancelled and the shopper informed."), "success")
+
     return redirect(url_for("fulfilment.part", producer_id=producer_id, part_id=part_id), 303)
 
 
@@ -206,4 +237,28 @@ def slip(producer_id: int, part_id: int) -> ResponseReturnValue:
         order=item.order,
         lots=traceability.proposed_lots(item) if proposed else lots,
         lots_proposed=proposed,
+    )
+
+
+@bp.get("/<int:producer_id>/don-hang/<int:part_id>/tem-van-chuyen")
+def carrier_label(producer_id: int, part_id: int) -> ResponseReturnValue:
+    """The carrier's shipping label (PDF) of a packed carrier part, asked of the carrier now."""
+    _acting_for(producer_id)
+    item = _part(producer_id, part_id)
+    shipment = shipments.of_parts([item]).get(item.id)
+    if shipment is None or shipment.status == ShipmentStatus.CANCELLED:
+        abort(404)
+    try:
+        pdf = shipments.carrier_of(item).label_pdf(shipment.tracking_code)
+    except (CarrierError, InvalidTransition) as error:
+        flash(
+            _("The carrier's label cannot be fetched now: %(reason)s", reason=error.message),
+            "error",
+        )
+        return redirect(url_for("fulfilment.part", producer_id=producer_id, part_id=part_id), 303)
+    name = f"{shipment.carrier}-{shipment.tracking_code}.pdf"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"'},
     )

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from market.extensions import db
-from orders import cart, services, traceability
+from orders import cart, services, shipments, traceability
 from orders.errors import InvalidTransition
 from orders.forms import BuyAgainForm, ShopperCancelForm
 from orders.lifecycle import Action, check
@@ -71,6 +71,7 @@ def _show(order: Order, private: bool) -> ResponseReturnValue:
         cancel_form=ShopperCancelForm(),
         buy_again_form=BuyAgainForm(),
         lots=traceability.shipped_lots(order.parts),
+        shipments=shipments.of_parts(order.parts),
     )
 
 

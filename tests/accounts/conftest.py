@@ -1,6 +1,8 @@
 """Helpers for the account tests: sign-up and sign-in through the real forms."""
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -10,6 +12,10 @@ from werkzeug.test import TestResponse
 
 from market.accounts.models import User
 from market.extensions import db
+from market.notify import Channel
+from market.notify.channels.log import OUTBOX
+from tests.notices.conftest import sms_sent
+from tests.recorded_http import RecordedTransport, load
 
 PASSWORD = "mật khẩu tốt 123"
 
@@ -50,3 +56,46 @@ def users(app: Flask) -> Callable[[], list[User]]:
             return found
 
     return all_users
+
+
+CODE_PAGE = "/tai-khoan/ma-xac-nhan"
+
+
+def sent_sms(app: Flask) -> list[tuple[str, str]]:
+    """Every SMS sent so far through notify's development channel, as (number, text)."""
+    return [
+        (outgoing.recipient, outgoing.text)
+        for channel, outgoing in app.extensions.get(OUTBOX, [])
+        if channel == Channel.SMS
+    ]
+
+
+def code_in(text: str) -> str:
+    """The six-digit code in an SMS text."""
+    found = re.search(r"\b(\d{6})\b", text)
+    assert found is not None, text
+    return found.group(1)
+
+
+def last_code(app: Flask, number: str) -> str:
+    """The code in the last SMS sent to ``number``."""
+    texts = [text for to, text in sent_sms(app) if to == number]
+    assert texts, f"no SMS to {number}"
+    return code_in(texts[-1])
+
+
+@pytest.fixture
+def esms(app: Flask, recorded_http: RecordedTransport) -> RecordedTransport:
+    """SMS through the eSMS gateway as in production, answered from notify's recording."""
+    app.config.update(
+        ESMS_API_KEY="test-api-key", ESMS_SECRET_KEY="test-secret", ESMS_BRANDNAME="CHOQUE"
+    )
+    recorded_http.add(*load(Path(__file__).parent.parent / "notify/recorded/esms.json"))
+    return recorded_http
+
+
+def code_sent_through(gateway: RecordedTransport, number: str) -> str:
+    """The code in the last SMS the eSMS gateway was asked to send to ``number``."""
+    texts = sms_sent(gateway, number)
+    assert texts, f"no SMS to {number}"
+    return code_in(texts[-1])

@@ -24,7 +24,7 @@ def outbox(app: Flask) -> list[EmailMessage]:
 
 def reset_path(app: Flask, client: FlaskClient, email: str) -> str:
     """Ask for a reset link for ``email`` and return its path."""
-    client.post(REQUEST, data={"email": email})
+    client.post(REQUEST, data={"login": email})
     [message] = outbox(app)
     link = re.search(r"https?://\S+", message.get_content())
     assert link is not None
@@ -42,7 +42,7 @@ def test_reset_request_mails_a_link_to_the_account_address(
     app: Flask, client: FlaskClient, make_user: Callable[..., User]
 ) -> None:
     make_user(email="an@example.vn")
-    response = client.post(REQUEST, data={"email": " AN@example.vn "}, follow_redirects=True)
+    response = client.post(REQUEST, data={"login": " AN@example.vn "}, follow_redirects=True)
     assert "Nếu địa chỉ này có tài khoản" in response.get_data(as_text=True)
     [message] = outbox(app)
     assert message["To"] == "an@example.vn"
@@ -54,15 +54,15 @@ def test_reset_request_for_an_unknown_address_sends_nothing_and_says_the_same(
 ) -> None:
     make_user(email="an@example.vn", active=False)
     for email in ("nobody@example.vn", "an@example.vn"):
-        response = client.post(REQUEST, data={"email": email}, follow_redirects=True)
+        response = client.post(REQUEST, data={"login": email}, follow_redirects=True)
         assert "Nếu địa chỉ này có tài khoản" in response.get_data(as_text=True)
     assert outbox(app) == []
 
 
 def test_reset_request_with_a_malformed_address_explains(client: FlaskClient) -> None:
-    response = client.post(REQUEST, data={"email": "not an address"})
+    response = client.post(REQUEST, data={"login": "not an address"})
     assert response.status_code == 200
-    assert "Nhập địa chỉ email hợp lệ." in response.get_data(as_text=True)
+    assert "Nhập địa chỉ email hoặc số di động." in response.get_data(as_text=True)
 
 
 def test_reset_link_sets_a_new_password_once(

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from market import create_app
@@ -57,7 +58,7 @@ def test_reading_the_login_page_is_not_limited(client: FlaskClient) -> None:
     ("url", "data"),
     [
         ("/tai-khoan/dang-ky", {"name": "X", "login": "bad", "password": "p", "confirm": "p"}),
-        ("/tai-khoan/quen-mat-khau", {"email": "nobody@example.vn"}),
+        ("/tai-khoan/quen-mat-khau", {"login": "nobody@example.vn"}),
         ("/tai-khoan/dat-lai-mat-khau/not-a-token", {"password": "x", "confirm": "x"}),
     ],
 )
@@ -89,3 +90,40 @@ def test_forwarded_addresses_count_only_behind_a_trusted_proxy(
     else:
         # Served directly, a made-up X-Forwarded-For cannot dodge the limit.
         assert other_shopper.status_code == 429
+
+
+def _signup_form(login: str) -> dict[str, str]:
+    return {"name": "Lan", "login": login, "password": "mật khẩu tốt", "confirm": "mật khẩu tốt"}
+
+
+def test_a_number_gets_three_codes_in_ten_minutes_whoever_asks(app: Flask) -> None:
+    statuses = []
+    for n, (url, data) in enumerate(
+        [
+            ("/tai-khoan/dang-ky", _signup_form("0912345678")),
+            ("/tai-khoan/quen-mat-khau", {"login": "+84 912 345 678"}),
+            ("/tai-khoan/dang-ky", _signup_form("0912.345.678")),
+            ("/tai-khoan/quen-mat-khau", {"login": "0912345678"}),
+        ]
+    ):
+        client = app.test_client()
+        address = {"REMOTE_ADDR": f"203.0.113.{n + 1}"}
+        statuses.append(client.post(url, data=data, environ_base=address).status_code)
+    assert statuses == [302, 302, 302, 429]
+    other = app.test_client().post("/tai-khoan/dang-ky", data=_signup_form("0987654321"))
+    assert other.status_code == 302, "another number is not held up"
+
+
+def test_an_address_asks_for_a_few_codes_in_ten_minutes_but_email_forms_are_not_counted(
+    app: Flask, client: FlaskClient
+) -> None:
+    app.config["PHONE_CODE_ADDRESS_RATE_LIMIT"] = "3 per 10 minutes"
+    numbers = ["0912000001", "0912000002", "0912000003", "0912000004"]
+    statuses = [
+        client.post("/tai-khoan/dang-ky", data=_signup_form(n)).status_code for n in numbers
+    ]
+    assert statuses == [302, 302, 302, 429]
+    resend = client.post("/tai-khoan/ma-xac-nhan/gui-lai")
+    assert resend.status_code == 429
+    email = client.post("/tai-khoan/quen-mat-khau", data={"login": "lan@example.vn"})
+    assert email.status_code == 302

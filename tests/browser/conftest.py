@@ -31,6 +31,7 @@ from playwright.sync_api import (
     BrowserContext,
     ConsoleMessage,
     Error,
+    Locator,
     Page,
     expect,
     sync_playwright,
@@ -76,8 +77,11 @@ def live_server(app: Flask) -> Iterator[LiveServer]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    # Links that leave the site (Stripe's return address, mails) come back to this server.
+    app.config["PUBLIC_BASE_URL"] = url
     try:
-        yield LiveServer(app=app, url=f"http://127.0.0.1:{server.server_port}")
+        yield LiveServer(app=app, url=url)
     finally:
         server.shutdown()
         server.server_close()
@@ -155,10 +159,33 @@ def no_horizontal_scroll(page: Page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth") <= width
 
 
+def image_loads(image: Locator) -> None:
+    """Scroll to an image and wait until it has arrived and decoded (fails on a broken image).
+
+    Lazy images start loading only near the viewport, and on a busy machine later than the
+    element becomes visible, so reading `naturalWidth` at once would race the download.
+    """
+    expect(image).to_be_visible()
+    image.scroll_into_view_if_needed()
+    image.page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+    )
+
+
 def sign_in(page: Page, email: str) -> None:
     """Sign in through the login form as a `make_user` user (password `correct horse`)."""
     page.goto("/tai-khoan/dang-nhap")
     page.fill("#login", email)
     page.fill("#password", "correct horse")
     page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+    expect(page.locator(".account-menu > summary")).to_be_visible()
+
+
+def open_account_menu(page: Page) -> Locator:
+    """Open the header's account menu (a <details>, so JavaScript may be off); its list."""
+    menu = page.locator(".account-menu")
+    if menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+    links = menu.locator(".account-links")
+    expect(links).to_be_visible()
+    return links

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from market.accounts.models import Role, User
 from tests import factories
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_account_menu, sign_in
 from tests.payments.conftest import post_sepay, sepay_body, with_payment_keys
 
 pytestmark = pytest.mark.browser
@@ -65,12 +65,16 @@ def _checkout(page: Page, market: Market, payment: str) -> None:
     page.get_by_role("link", name="Tiến hành đặt hàng").click()
     page.fill("#name", "Trần Minh")
     page.fill("#phone", "0912 345 678")
-    # Tea comes home (30.000 ₫ delivery), oranges are picked up at the cooperative.
-    page.check(f'input[name="delivery_{market.producer_b}"][value="pickup_producer"]')
-    page.select_option("#commune", "074:phu-luu")
+    # The address first, then the options priced for it (#17).
+    page.select_option("#province", "08")
+    page.select_option("#commune", "02392")  # Xã Phù Lưu, once the province's list arrives
     page.fill("#street", "Thôn 3")
+    page.get_by_role("button", name="Xem cách giao hàng").click()
+    # Tea comes home (30.000 ₫ delivery), oranges are picked up at the cooperative.
+    page.check(f'input[name="delivery_{market.producer_a}"][value="own"]')
+    page.check(f'input[name="delivery_{market.producer_b}"][value="pickup_producer"]')
     page.check(f'input[name="payment_method"][value="{payment}"]')
-    expect(page.locator("[data-grand-total]")).to_have_text("315.000 ₫")
+    expect(page.locator("[data-grand-total]")).to_have_text("315.000 ₫")
     page.get_by_role("button", name="Xác nhận đặt hàng").click()
     expect(page.locator("h1")).to_contain_text("Đơn hàng")
 
@@ -78,7 +82,7 @@ def _checkout(page: Page, market: Market, payment: str) -> None:
 def _fulfil(new_page: Callable[..., Page], email: str, steps: list[tuple[str, str]]) -> None:
     producer = new_page()
     sign_in(producer, email)
-    producer.get_by_role("link", name=re.compile("Đơn bán hàng")).click()
+    open_account_menu(producer).get_by_role("link", name=re.compile("Đơn bán hàng")).click()
     producer.locator(".part-row a").first.click()
     for button, note in steps:
         if note:
@@ -136,7 +140,7 @@ def test_a_signed_in_shopper_pays_and_follows_the_order_to_delivery(
     _fill_cart(page, market)  # as a guest: the cart follows the shopper into the account
     sign_in(page, market.shopper)
     _checkout(page, market, "bank_transfer")
-    expect(page.locator(".pay-panel")).to_contain_text("315.000 ₫")
+    expect(page.locator(".pay-panel")).to_contain_text("315.000 ₫")
     memo = page.locator(".pay-panel .memo").inner_text()
     code = memo.removeprefix("CQ")
     body = sepay_body(26001234, 315_000, f"CK {memo}")
@@ -144,9 +148,9 @@ def test_a_signed_in_shopper_pays_and_follows_the_order_to_delivery(
 
     _deliver_both(new_page, market)
 
-    page.get_by_role("link", name="Đơn hàng của tôi").click()
+    open_account_menu(page).get_by_role("link", name="Đơn hàng của tôi").click()
     row = page.locator(".order-list li", has_text=code)
     expect(row.locator(".status")).to_have_text(["đã giao", "đã nhận hàng"])
     row.get_by_role("link", name=code).click()
-    expect(page.locator(".timeline").first).to_contain_text("Đã nhận thanh toán 270.000 ₫")
+    expect(page.locator(".timeline").first).to_contain_text("Đã nhận thanh toán 270.000 ₫")
     assert console_errors == []

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, Route, expect
 from market.extensions import db
 from orders.models import Order
 from tests import factories
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, image_loads
 from tests.payments.conftest import (
     FakeStripe,
     fake_stripe,  # noqa: F401  (fixture)
@@ -37,7 +37,7 @@ def app_config(app_config: dict) -> dict:
 
 @pytest.fixture
 def products(live_server: LiveServer) -> tuple[str, str]:
-    """Two producers' products (their slugs): tea 120.000 ₫ and oranges 45.000 ₫."""
+    """Two producers' products (their slugs): tea 120.000 ₫ and oranges 45.000 ₫."""
     with live_server.app.app_context():
         a = factories.producer("HTX Chè Sử Anh")
         b = factories.producer("HTX Cam Hàm Yên")
@@ -60,7 +60,7 @@ def order_from_two_producers(page: Page, products: tuple[str, str], method: str)
     for choice in page.locator('input[name^="delivery_"][value="pickup_producer"]').all():
         choice.check()
     page.check(f'input[name="payment_method"][value="{method}"]')
-    expect(page.locator("[data-grand-total]")).to_have_text("210.000 ₫")
+    expect(page.locator("[data-grand-total]")).to_have_text("210.000 ₫")
     page.get_by_role("button", name="Xác nhận đặt hàng").click()
     expect(page.locator("[data-pay-label]")).to_have_text("Chờ thanh toán")
     code = page.locator("h1").inner_text().split()[-1]
@@ -73,7 +73,7 @@ def test_a_shopper_pays_by_vietqr_and_sees_it_paid_without_reloading(
 ) -> None:
     page = new_page()
     code = order_from_two_producers(page, products, "bank_transfer")
-    assert page.evaluate("document.querySelector('.vietqr img').naturalWidth") > 0
+    image_loads(page.locator(".vietqr img"))
     expect(page.locator(f"button[data-copy='CQ{code}']")).to_be_attached()
     body = sepay_body(1, TOTAL, f"CK CQ{code} mua hang")
     assert post_sepay(app.test_client(), body).status_code == 200

@@ -1,9 +1,9 @@
 """``flask demo load``: a realistic, idempotent demo market, loaded through the CLI."""
 
+import io
 import re
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -55,15 +55,19 @@ def count(model: type, *where: sa.ColumnElement) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
 
 
-def test_demo_fills_every_district_with_producers_and_products(demo: Flask) -> None:
+def test_demo_fills_every_former_district_of_tuyen_quang_and_former_ha_giang(demo: Flask) -> None:
     with demo.app_context():
         producers = db.session.scalars(sa.select(Producer)).all()
         assert len(producers) >= 25
-        assert {p.district_code for p in producers} == {d.code for d in places.districts()}
+        tuyen_quang = {a.slug for a in places.areas() if a.former_province == "Tuyên Quang"}
+        assert tuyen_quang | {"bac-quang", "hoang-su-phi", "dong-van"} == {
+            p.area_slug for p in producers
+        }
         assert {p.kind for p in producers} == set(ProducerKind)
         for producer in producers:
-            district = places.district(producer.district_code)
-            assert district.commune(producer.commune_code) is not None, producer.slug
+            commune = places.commune(producer.commune_code)
+            assert commune is not None and commune.province_code == "08", producer.slug
+            assert places.area(producer.area_slug) in places.areas_of(commune.code)
         statuses = {p.status for p in producers}
         assert statuses == {
             ProducerStatus.VERIFIED,
@@ -172,9 +176,10 @@ def test_growing_areas_lie_inside_the_province_and_lots_are_linked(demo: Flask) 
         areas = db.session.scalars(sa.select(GrowingArea)).all()
         assert len(areas) >= 10
         for area in areas:
-            assert area.code.startswith("VN-TQ-")
-            assert 21.4 <= area.latitude <= 22.8 and 104.7 <= area.longitude <= 105.7
-            assert area.district_code == area.producer.district_code
+            # Codes keep the form they were issued in, before 2025 too (VN-HG-… for Hà Giang).
+            assert area.code.startswith(("VN-TQ-", "VN-HG-"))
+            assert 21.4 <= area.latitude <= 23.4 and 104.3 <= area.longitude <= 105.7
+            assert area.area_slug == area.producer.area_slug
         products = db.session.scalars(sa.select(Product).where(Product.lots.any())).all()
         assert len(products) >= 10
         for product in products:
@@ -189,13 +194,13 @@ def test_products_of_unverified_producers_are_not_public(
     with demo.app_context():
         producer = db.session.scalar(sa.select(Producer).where(Producer.status == status))
         products = [(p.slug, p.name, p.status) for p in producer.products]
-        district = places.district(producer.district_code).slug
+        area = producer.area_slug
         producer_slug = producer.slug
     assert any(status == ProductStatus.ACTIVE for _, _, status in products)
     for slug, _, _ in products:
         assert client.get(f"/san-pham/{slug}").status_code == 404
     assert client.get(f"/nha-san-xuat/{producer_slug}").status_code == 404
-    listing = client.get(f"/san-pham?district={district}").get_data(as_text=True)
+    listing = client.get(f"/san-pham?area={area}").get_data(as_text=True)
     assert "Hết hàng" in listing or 'class="card"' in listing
     for _, name, _ in products:
         assert f">{name}<" not in listing
@@ -244,8 +249,11 @@ def test_reset_starts_the_demo_over_and_leaves_other_data_alone(
         after = table_counts()
         assert after["products"] == before["products"] + 1
         assert after["producers"] == before["producers"] + 1
-        assert {k: v for k, v in after.items() if k not in ("products", "producers")} == {
-            k: v for k, v in before.items() if k not in ("products", "producers")
+        assert after["bank_account_checks"] == before["bank_account_checks"] + 1  # its account
+        assert after["delivery_rates"] == before["delivery_rates"] + 1  # its fee in its province
+        own_rows = ("products", "producers", "bank_account_checks", "delivery_rates")
+        assert {k: v for k, v in after.items() if k not in own_rows} == {
+            k: v for k, v in before.items() if k not in own_rows
         }
         restored = db.session.scalar(sa.select(Product).where(Product.slug == "buoi-soi-ha"))
         assert (restored.price, restored.stock) == (45000, 350)
@@ -321,10 +329,13 @@ def test_demo_refuses_to_load_outside_development(app: Flask, runner: FlaskCliRu
 def test_photos_are_drawn_once_and_stored_as_webp_renditions(
     app: Flask, client: FlaskClient, load_demo: Callable[..., Result]
 ) -> None:
-    load_demo("--no-photos")
+    first = load_demo("--no-photos")
+    assert "Loading the demo producers" in first.output
     with app.app_context():
         assert count(ProductImage) == 0
-    load_demo(*TINY_PHOTOS)
+        products = count(Product)
+    drawing = load_demo(*TINY_PHOTOS)
+    assert f"Drawing photos for {products} products" in drawing.output  # said before the wait
     with app.app_context():
         assert count(Product, ~Product.images.any()) == 0
         product = db.session.scalar(
@@ -336,8 +347,8 @@ def test_photos_are_drawn_once_and_stored_as_webp_renditions(
         photos = count(ProductImage)
         for key in keys:
             for rendition in images.RENDITIONS:
-                path: Path = images.rendition_path(key, rendition)
-                with Image.open(path) as picture:
+                data = images.read_rendition(key, rendition)
+                with Image.open(io.BytesIO(data)) as picture:
                     assert picture.format == "WEBP"
     with client.get(f"/anh/{keys[0]}/card.webp") as response:
         assert response.status_code == 200

@@ -1,6 +1,7 @@
 """Markets fixtures: two markets with stalls, their managers and sellers, and signed webhooks."""
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -88,7 +89,11 @@ def _password_hash() -> str:
 def _people() -> dict[str, User]:
     users = {
         key: User(
-            name=name, email=f"{key}@markets.example", role=role, password_hash=_password_hash()
+            name=name,
+            email=f"{key}@markets.example",
+            role=role,
+            provincial=key == "provincial",
+            password_hash=_password_hash(),
         )
         for key, (role, name) in PEOPLE.items()
     }
@@ -107,8 +112,8 @@ def world(app: Flask) -> World:
         people = _people()
         maker_a = factories.producer(
             name="HTX Ong Phong Thổ",
-            district_code="070",
-            commune_code="an-khang",
+            commune_code="02512",
+            area_slug="tp-tuyen-quang",
             owner=people["owner_a"],
             bank_bin="970405",
             bank_account="8800201000101",
@@ -116,8 +121,8 @@ def world(app: Flask) -> World:
         )
         maker_b = factories.producer(
             name="HTX Cam sành Phù Lưu",
-            district_code="074",
-            commune_code="phu-luu",
+            commune_code="02392",
+            area_slug="ham-yen",
             owner=people["owner_b"],
         )
         db.session.add(
@@ -129,8 +134,8 @@ def world(app: Flask) -> World:
         honey = factories.product(maker_a, name="Mật ong hoa bạc hà", price=250_000, unit="chai")
         tea = factories.product(maker_a, name="Chè Shan tuyết", price=120_000, unit="gói")
         oranges = factories.product(maker_b, name="Cam sành Hàm Yên", price=30_000)
-        market_a = Market(name="Chợ An Phú", district_code="070", commune_code="tan-quang")
-        market_b = Market(name="Chợ Thái Hòa", district_code="074", commune_code="thai-hoa")
+        market_a = Market(name="Chợ An Phú", commune_code="02215", area_slug="tp-tuyen-quang")
+        market_b = Market(name="Chợ Thái Hòa", commune_code="02419", area_slug="ham-yen")
         db.session.add_all([market_a, market_b])
         db.session.flush()
         stall_a = Stall(
@@ -204,3 +209,23 @@ def sepay(
         headers={"Authorization": f"Apikey {SEPAY_KEY}", "Content-Type": "application/json"},
     )
     assert response.status_code == 200, response.get_data(as_text=True)
+
+
+NOVEMBER_ARGS = {"start": "2026-11-01", "end": "2026-11-30"}
+
+
+def workbook(client: FlaskClient, args: dict[str, str]) -> bytes:
+    """Ask for the report workbook, follow its page (the job ran after the commit), download it."""
+    started = client.post("/quan-ly/bao-cao/bao-cao.xlsx", query_string=args)
+    assert started.status_code == 302, started.get_data(as_text=True)
+    page = client.get(started.headers["Location"])
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'http-equiv="refresh"' not in html
+    link = re.search(r'href="(/quan-ly/bao-cao/xuat/\d+/tai-ve)"', html)
+    assert link, html
+    response = client.get(link.group(1))
+    assert response.status_code == 200
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    assert "attachment" in response.headers["Content-Disposition"]
+    return response.data

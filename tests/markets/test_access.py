@@ -45,7 +45,9 @@ ANY_MANAGER_PAGES = [
     ("GET", "/quan-ly/bao-cao"),
     ("GET", "/quan-ly/bao-cao/bang.csv"),
     ("GET", "/quan-ly/bao-cao/chi-tiet.csv"),
-    ("GET", "/quan-ly/bao-cao/bao-cao.xlsx"),
+    ("POST", "/quan-ly/bao-cao/bao-cao.xlsx"),
+    ("GET", "/quan-ly/bao-cao/xuat/1"),
+    ("GET", "/quan-ly/bao-cao/xuat/1/tai-ve"),
 ]
 PROVINCIAL_PAGES = [
     ("GET", "/quan-ly/cho/moi"),

@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from catalog import audit
+from catalog.audit import Actor, AuditEntry
 from catalog.models import (
     AreaStatus,
     GrowingArea,
@@ -15,10 +17,10 @@ from catalog.models import (
     Producer,
     ProducerStatus,
     Product,
+    ProductStatus,
     ReviewStatus,
     ocop_valid_until,
 )
-from catalog.workspace.models import AuditEntry
 from market.accounts.models import User
 from market.extensions import db
 from market.markets import approvals
@@ -274,3 +276,41 @@ def test_producer_search_and_decision_pages_list_claims_and_areas(
     page = client.get(f"/quan-ly/duyet/nha-san-xuat/{world.producer_a}").get_data(as_text=True)
     assert "Tạm đình chỉ" in page  # a verified producer can be suspended
     assert client.get("/quan-ly/duyet/nha-san-xuat/999999").status_code == 404
+
+
+def test_a_waiting_producers_review_lists_what_would_go_public_and_its_documents(
+    app: Flask, client: FlaskClient, login_as: Callable[..., User], world: World, pending: int
+) -> None:
+    with app.app_context():
+        maker = db.session.get(Producer, pending)
+        honey = factories.product(maker, name="Mật ong bạc hà", price=250_000, unit="chai")
+        factories.product(maker, name="Bản nháp", status=ProductStatus.DRAFT)
+        claim = factories.recognition(honey, review=ReviewStatus.PENDING)
+        claim.scan_key = "a" * 32
+        db.session.commit()
+    login_as(user=world.provincial)
+    page = client.get(f"/quan-ly/duyet/nha-san-xuat/{pending}").get_data(as_text=True)
+    going_public = page.split('id="public-h"')[1].split("</section>")[0]
+    assert "Sản phẩm sẽ hiển thị cho người mua khi được xác minh" in going_public
+    assert "Mật ong bạc hà" in going_public and "250.000\u00a0₫ / chai" in going_public
+    assert "Bản nháp" not in going_public  # a draft stays hidden either way
+    ocop = page.split('id="ocop-h"')[1].split("</section>")[0]
+    assert f'href="/anh/{"a" * 32}/zoom.webp"' in ocop  # the scan of the OCOP decision
+
+
+def test_a_manager_reads_the_change_log_a_helper_made_for_a_household(
+    app: Flask, client: FlaskClient, login_as: Callable[..., User], world: World, pending: int
+) -> None:
+    with app.app_context():
+        helper = Actor(world.helper_a.id, "helper")
+        audit.record(pending, helper, "product.create", "product", None, summary="Mật ong bạc hà")
+        db.session.commit()
+    login_as(user=world.provincial)
+    review = client.get(f"/quan-ly/duyet/nha-san-xuat/{pending}").get_data(as_text=True)
+    assert f'href="/quan-ly/duyet/nha-san-xuat/{pending}/nhat-ky"' in review
+    page = client.get(f"/quan-ly/duyet/nha-san-xuat/{pending}/nhat-ky")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Mật ong bạc hà" in html and 'data-access="helper"' in html
+    login_as(user=world.shopper)
+    assert client.get(f"/quan-ly/duyet/nha-san-xuat/{pending}/nhat-ky").status_code in (403, 404)

@@ -11,13 +11,14 @@ from market.markets.stalls import static_payload
 from payments import vietqr
 
 CHO_40 = {
-    ("070", "Chợ An Phú"),
-    ("070", "Chợ Tam Cờ"),
-    ("070", "Chợ Phan Thiết"),
-    ("074", "Chợ Km 39"),
-    ("074", "Chợ Thái Hòa"),
-    ("074", "Chợ Đức Ninh"),
-    ("074", "Chợ Bình Xa"),
+    ("tp-tuyen-quang", "Chợ An Phú"),
+    ("tp-tuyen-quang", "Chợ Tam Cờ"),
+    ("tp-tuyen-quang", "Chợ Phan Thiết"),
+    ("ham-yen", "Chợ Km 39"),
+    ("ham-yen", "Chợ Thái Hòa"),
+    ("ham-yen", "Chợ Đức Ninh"),
+    ("ham-yen", "Chợ Bình Xa"),
+    ("dong-van", "Chợ Đồng Văn"),  # former Hà Giang
 }
 
 
@@ -38,12 +39,12 @@ def test_the_demo_holds_the_provinces_cashless_markets_with_stalls_and_sales(
     app: Flask, runner: FlaskCliRunner
 ) -> None:
     output = _load(runner)
-    assert "chợ 4.0 markets: 7 (7 new)" in output
+    assert "chợ 4.0 markets: 8 (8 new)" in output
     with app.app_context():
-        markets = {(m.district_code, m.name) for m in db.session.scalars(sa.select(Market))}
+        markets = {(m.area_slug, m.name) for m in db.session.scalars(sa.select(Market))}
         assert markets == CHO_40
         stalls = db.session.scalars(sa.select(Stall)).all()
-        assert len(stalls) == 14 and all(stall.products for stall in stalls)
+        assert len(stalls) == 16 and all(stall.products for stall in stalls)
         for stall in stalls:
             qr = vietqr.parse(static_payload(stall))
             assert (qr.bank_bin, qr.account) == (

@@ -10,6 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 
+from catalog.images import store_image
+from catalog.models import ProductImage
 from market.accounts.models import User
 from market.extensions import db
 from market.markets import posters, stalls
@@ -37,8 +39,8 @@ def _pdf_page(data: bytes) -> tuple[Image.Image, str]:
     return image, text
 
 
-def _poster(client: FlaskClient, stall_id: int, name: str) -> bytes:
-    response = client.get(f"/quan-ly/sap/{stall_id}/{name}")
+def _poster(client: FlaskClient, stall_id: int, name: str, language: str = "") -> bytes:
+    response = client.get(f"{language}/quan-ly/sap/{stall_id}/{name}")
     assert response.status_code == 200
     return response.data
 
@@ -89,8 +91,7 @@ def test_posters_are_vietnamese_whoever_prints_them(
     client: FlaskClient, login_as: Callable[..., User], world: World
 ) -> None:
     login_as(user=world.manager_a)
-    client.post("/lang", data={"lang": "en"})
-    _image, text = _pdf_page(_poster(client, world.stall_a, "ap-phich-a5.pdf"))
+    _image, text = _pdf_page(_poster(client, world.stall_a, "ap-phich-a5.pdf", "/en"))
     assert "Mã kiểm tra" in text and "Check code" not in text
 
 
@@ -150,3 +151,40 @@ def test_the_png_renders_the_layout_it_was_given(app: Flask, world: World) -> No
         stall = db.session.get(Stall, world.stall_a)
         image = Image.open(io.BytesIO(posters.poster_png(stall, "a5", dpi=100)))
     assert image.size == (round(148 / 25.4 * 100), round(210 / 25.4 * 100))
+
+
+def test_a_poster_carries_only_an_account_a_provincial_manager_has_checked(
+    app: Flask, client: FlaskClient, login_as: Callable[..., User], world: World
+) -> None:
+    with app.app_context():
+        stall = db.session.get(Stall, world.stall_a)
+        stall.bank_account, stall.bank_holder = "8800201000999", "NGUOI KHAC"
+        db.session.commit()
+    login_as(user=world.manager_a)
+    refused = client.get(f"/quan-ly/sap/{world.stall_a}/ap-phich-a4.pdf")
+    assert refused.status_code == 303 and refused.location.endswith(f"/quan-ly/sap/{world.stall_a}")
+    page = client.get(f"/quan-ly/sap/{world.stall_a}").get_data(as_text=True)
+    assert "data-account-unchecked" in page and "kiem-tra-tai-khoan" not in page
+    assert client.post(f"/quan-ly/sap/{world.stall_a}/kiem-tra-tai-khoan").status_code == 403
+    login_as(user=world.provincial)
+    client.post(f"/quan-ly/sap/{world.stall_a}/kiem-tra-tai-khoan")
+    login_as(user=world.manager_a)
+    assert client.get(f"/quan-ly/sap/{world.stall_a}/ap-phich.png").status_code == 200
+
+
+def test_a_shared_stall_link_previews_with_a_product_photo_and_a_card(
+    app: Flask, client: FlaskClient, world: World
+) -> None:
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (200, 150, 30)).save(buffer, "PNG")
+    with app.app_context():
+        stored = store_image(buffer.getvalue())
+        db.session.add(
+            ProductImage(product_id=world.honey, key=stored.key, width=640, height=480, position=0)
+        )
+        db.session.commit()
+    html = client.get("/s/AP0001").get_data(as_text=True)
+    jpeg = f"https://choque.example/anh/{stored.key}/zoom.jpg"
+    assert f'<meta property="og:image" content="{jpeg}">' in html
+    assert f'<meta name="twitter:image" content="{jpeg}">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html

@@ -11,7 +11,7 @@ November 2026 (Vietnam days), province scope. Counted sales:
 
 Not counted: an unpaid part, a paid part later cancelled, a refunded part, a part paid at
 23:59 on 31 Oct (Vietnam), a stall sale still waiting, one cancelled, one partly paid.
-Totals: 6 sales, 1.180.000 ₫, 11 units, 4 cashless sales worth 1.010.000 ₫.
+Totals: 6 sales, 1.180.000 ₫, 11 units, 4 cashless sales worth 1.010.000 ₫.
 """
 
 import csv
@@ -27,15 +27,17 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from catalog.models import Product, ReviewStatus
-from catalog.storefront import local_today
 from market.accounts.models import User
 from market.extensions import db
-from market.markets import exports, reports
-from market.markets.models import Stall, StallSale, StallSaleLine
+from market.i18n import local_today
+from market.jobs.models import Job, JobState
+from market.jobs.worker import Worker
+from market.markets import export_jobs, exports, reports, rollups
+from market.markets.models import MarketManager, Stall, StallSale, StallSaleLine
 from market.markets.scopes import Grain, Period, Scope
 from orders.models import Order, OrderLine, OrderPart
 from tests import factories
-from tests.markets.conftest import World
+from tests.markets.conftest import NOVEMBER_ARGS, World, workbook
 
 NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30), Grain.DAY)
 PROVINCE = Scope("all", "province", None)
@@ -144,7 +146,9 @@ def sales(app: Flask, world: World) -> World:
         oranges = db.session.get(Product, world.oranges)
         honey.category = factories.leaf("I.2.b")
         tea.category = factories.leaf("I.5.a")
-        maker_c = factories.producer(name="HTX Nước ép Yên Sơn", district_code="075")
+        maker_c = factories.producer(
+            name="HTX Nước ép Yên Sơn", commune_code="02509", area_slug="yen-son"
+        )
         juice = factories.product(
             maker_c, name="=Nước cam ép", price=40_000, category_code="II.2.b", unit="chai"
         )
@@ -187,6 +191,7 @@ def sales(app: Flask, world: World) -> World:
         _stall_sale(world, "stall_b", "bank_transfer", 90_000, "awaiting", None)
         _stall_sale(world, "stall_a", "bank_transfer", 20_000, "cancelled", None)
         _stall_sale(world, "stall_b", "bank_transfer", 100_000, "partial", None)
+        rollups.rebuild()  # the rows went in directly, not through the services
         db.session.commit()
     return world
 
@@ -205,9 +210,7 @@ def test_the_summary_adds_up_only_what_counts_as_a_sale(app: Flask, sales: World
     assert total.cashless_share_value == pytest.approx(1_010_000 / 1_180_000)
 
 
-def test_sales_split_by_method_channel_district_market_and_producer(
-    app: Flask, sales: World
-) -> None:
+def test_sales_split_by_method_channel_area_market_and_producer(app: Flask, sales: World) -> None:
     with app.app_context():
         assert _table(reports.by_method(PROVINCE, NOVEMBER)) == [
             ("Chuyển khoản (VietQR)", 3, 930_000, 3, 930_000),
@@ -218,10 +221,10 @@ def test_sales_split_by_method_channel_district_market_and_producer(
             ("Đơn hàng trực tuyến", 3, 700_000, 2, 580_000),
             ("Tại sạp chợ", 3, 480_000, 2, 430_000),
         ]
-        assert [(r.key, r.sales, r.value) for r in reports.by_district(PROVINCE, NOVEMBER)] == [
-            ("070", 3, 920_000),
-            ("075", 2, 200_000),
-            ("074", 1, 60_000),
+        assert [(r.key, r.sales, r.value) for r in reports.by_area(PROVINCE, NOVEMBER)] == [
+            ("tp-tuyen-quang", 3, 920_000),
+            ("yen-son", 2, 200_000),
+            ("ham-yen", 1, 60_000),
         ]
         assert [(r.label, r.sales, r.value) for r in reports.by_market(PROVINCE, NOVEMBER)] == [
             ("Trực tuyến (không thuộc chợ)", 3, 700_000),
@@ -296,11 +299,11 @@ def test_weeks_start_on_monday_and_months_on_the_first(
     assert {r.key: r.value for r in rows} == expected
 
 
-def test_a_district_counts_its_markets_and_its_producers_online_sales(
+def test_an_area_counts_its_markets_and_its_producers_online_sales(
     app: Flask, sales: World
 ) -> None:
     with app.app_context():
-        scope = Scope("district:070", "TP Tuyên Quang", None, district_code="070")
+        scope = Scope("area:tp-tuyen-quang", "TP Tuyên Quang", None, area_slug="tp-tuyen-quang")
         total = reports.summary(scope, NOVEMBER)
         assert (total.sales, total.value, total.units) == (3, 920_000, 4)
         assert [r.key for r in reports.by_channel(scope, NOVEMBER)] == ["online", "stall"]
@@ -319,7 +322,7 @@ def test_a_market_counts_only_its_stall_sales(app: Flask, sales: World) -> None:
 
 @pytest.fixture
 def picked_up(app: Flask, sales: World) -> World:
-    """Producer C (district 075) also sells at stall A02 of Chợ An Phú (district 070). Two
+    """Producer C (Yên Sơn) also sells at stall A02 of Chợ An Phú (TP Tuyên Quang). Two
     more online orders: juice × 2 = 80.000 picked up at A02 on 15 Nov, by transfer; juice × 1 =
     40.000 on 16 Nov, cash, picked up where the shopper typed "Chợ Tam Cờ" (an older order)."""
     with app.app_context():
@@ -347,6 +350,7 @@ def picked_up(app: Flask, sales: World) -> World:
             [(c, [(juice, 1)], "picked_up", datetime(2026, 11, 16, 3))],
             pickup_point="Chợ Tam Cờ",
         )
+        rollups.rebuild()
         db.session.commit()
     return sales
 
@@ -368,14 +372,14 @@ def test_an_online_order_picked_up_at_a_stall_counts_for_that_market(
             ("Chợ An Phú", 3, 500_000),
             ("Chợ Thái Hòa", 1, 60_000),
         ]
-        # Its district is the market's (070), not the producer's (075).
-        assert [(r.key, r.sales, r.value) for r in reports.by_district(PROVINCE, NOVEMBER)] == [
-            ("070", 4, 1_000_000),
-            ("075", 3, 240_000),
-            ("074", 1, 60_000),
+        # Its area is the market's (TP Tuyên Quang), not the producer's (Yên Sơn).
+        assert [(r.key, r.sales, r.value) for r in reports.by_area(PROVINCE, NOVEMBER)] == [
+            ("tp-tuyen-quang", 4, 1_000_000),
+            ("yen-son", 3, 240_000),
+            ("ham-yen", 1, 60_000),
         ]
-        for district, expected in (("070", (4, 1_000_000)), ("075", (3, 240_000))):
-            scope = Scope(f"district:{district}", district, None, district_code=district)
+        for area, expected in (("tp-tuyen-quang", (4, 1_000_000)), ("yen-son", (3, 240_000))):
+            scope = Scope(f"area:{area}", area, None, area_slug=area)
             total = reports.summary(scope, NOVEMBER)
             assert (total.sales, total.value) == expected
         market_b = Scope(f"market:{picked_up.market_b}", "Chợ Thái Hòa", (picked_up.market_b,))
@@ -387,7 +391,7 @@ def test_the_markets_manager_sees_the_online_order_in_reports_and_exports(
 ) -> None:
     login_as(user=picked_up.manager_a)
     page = _report(client)
-    assert "500.000 ₫" in page and "Đơn hàng trực tuyến" in page
+    assert "500.000 ₫" in page and "Đơn hàng trực tuyến" in page
     rows = _csv(client, "/quan-ly/bao-cao/chi-tiet.csv")
     header, lines = rows[0], rows[1:]
     online = [line for line in lines if line[header.index("Kênh bán")] == "Trực tuyến"]
@@ -395,7 +399,8 @@ def test_the_markets_manager_sees_the_online_order_in_reports_and_exports(
         (line[header.index("Chợ")], line[header.index("Sạp")], line[header.index("Giá trị (đồng)")])
         for line in online
     ] == [("Chợ An Phú", "A02", "80000")]
-    assert online[0][header.index("Huyện")] == "Thành phố Tuyên Quang"
+    assert online[0][header.index("Xã/phường")] == "Phường Minh Xuân, Tuyên Quang"
+    assert online[0][header.index("Vùng")] == "TP Tuyên Quang"
 
 
 def test_an_empty_period_reports_zeros_not_errors(app: Flask, sales: World) -> None:
@@ -423,8 +428,8 @@ def test_the_report_page_shows_charts_and_tables_for_the_province(
 ) -> None:
     login_as(user=sales.provincial)
     page = _report(client)
-    assert "1.180.000 ₫" in page and "196.667 ₫" in page
-    assert page.count("<svg") == 9  # over time, and a bar chart per breakdown
+    assert "1.180.000 ₫" in page and "196.667 ₫" in page
+    assert page.count("<svg") == 10  # over time, and a bar chart per breakdown
     assert "Toàn tỉnh (chợ và trực tuyến)" in page
     assert "=Nước cam ép" in page
 
@@ -434,11 +439,11 @@ def test_a_market_manager_reports_only_on_their_markets(
 ) -> None:
     login_as(user=sales.manager_a)
     page = _report(client)
-    assert "420.000 ₫" in page and "1.180.000 ₫" not in page
-    for forbidden in (f"market:{sales.market_b}", "all", "district:074"):
+    assert "420.000 ₫" in page and "1.180.000 ₫" not in page
+    for forbidden in (f"market:{sales.market_b}", "all", "area:ham-yen"):
         asked = _report(client, scope=forbidden)
         assert "Bạn không xem được phạm vi đó" in asked
-        assert "420.000 ₫" in asked and "1.180.000 ₫" not in asked
+        assert "420.000 ₫" in asked and "1.180.000 ₫" not in asked
     assert "Chợ Thái Hòa" not in _report(client).split('id="scope"')[1].split("</select>")[0]
 
 
@@ -448,7 +453,7 @@ def test_a_market_manager_reports_only_on_their_markets(
         {"start": "2026-13-45"},
         {"start": "2026-11-30", "end": "2026-11-01"},
         {"grain": "fortnight"},
-        {"scope": "district:999"},
+        {"scope": "area:khong-co"},
         {"scope": "market:abc"},
         {"start": "1900-01-01"},
     ],
@@ -519,13 +524,8 @@ def test_the_workbook_has_a_sheet_per_table_and_every_line(
     client: FlaskClient, login_as: Callable[..., User], sales: World
 ) -> None:
     login_as(user=sales.manager_a)
-    with client.get(
-        "/quan-ly/bao-cao/bao-cao.xlsx", query_string={"start": "2026-11-01", "end": "2026-11-30"}
-    ) as response:  # closing the response closes (and deletes) the temporary file
-        assert response.status_code == 200
-        assert response.mimetype.endswith("spreadsheetml.sheet")
-        book = openpyxl.load_workbook(io.BytesIO(response.data))
-    assert len(book.sheetnames) == 11
+    book = openpyxl.load_workbook(io.BytesIO(workbook(client, NOVEMBER_ARGS)))
+    assert len(book.sheetnames) == 12
     summary = {
         row[0]: row[1] for row in book[book.sheetnames[0]].iter_rows(values_only=True) if row
     }
@@ -533,7 +533,7 @@ def test_the_workbook_has_a_sheet_per_table_and_every_line(
     assert summary["Giá trị (đồng)"] == 420_000 and summary["Số lượt bán"] == 2
     lines = list(book[book.sheetnames[-1]].iter_rows(values_only=True))
     assert len(lines) == 1 + 3  # header, the two stall sales' three lines
-    assert sum(row[11] for row in lines[1:]) == 420_000
+    assert sum(row[12] for row in lines[1:]) == 420_000
     markets = list(book["Theo chợ"].iter_rows(values_only=True))
     assert markets[1][:3] == ("Chợ An Phú", 2, 420_000)
 
@@ -560,10 +560,11 @@ def test_the_console_home_shows_todays_sales_in_the_managers_scope(
             .where(StallSale.status == "paid", StallSale.market_id == sales.market_a)
             .values(paid_at=now)
         )
+        rollups.rebuild()
         db.session.commit()
     login_as(user=sales.manager_a)
     page = client.get("/quan-ly").get_data(as_text=True)
-    assert "420.000 ₫" in page
+    assert "420.000 ₫" in page
 
 
 def test_a_workbook_too_long_for_a_sheet_points_to_the_csv(
@@ -574,10 +575,138 @@ def test_a_workbook_too_long_for_a_sheet_points_to_the_csv(
 ) -> None:
     monkeypatch.setattr(exports, "XLSX_MAX_LINES", 2)
     login_as(user=sales.provincial)
-    with client.get(
-        "/quan-ly/bao-cao/bao-cao.xlsx", query_string={"start": "2026-11-01", "end": "2026-11-30"}
-    ) as response:
-        book = openpyxl.load_workbook(io.BytesIO(response.data))
+    book = openpyxl.load_workbook(io.BytesIO(workbook(client, NOVEMBER_ARGS)))
     lines = list(book[book.sheetnames[-1]].iter_rows(values_only=True))
     assert len(lines) == 1 + 2 + 1
     assert "CSV" in lines[-1][0]
+
+
+def test_the_workbook_leaves_figures_that_do_not_apply_empty(
+    client: FlaskClient, login_as: Callable[..., User], sales: World
+) -> None:
+    """Units are not counted per sale, nor sales per star level: those cells are empty, not 0."""
+    login_as(user=sales.provincial)
+    book = openpyxl.load_workbook(io.BytesIO(workbook(client, NOVEMBER_ARGS)))
+    header = [cell.value for cell in book["Theo chợ"][1]]
+    assert header[1:] == [
+        "Số lượt bán",
+        "Giá trị (đồng)",
+        "Số lượng",
+        "Lượt bán không dùng tiền mặt",
+        "Giá trị không dùng tiền mặt (đồng)",
+    ]
+    markets = book["Theo chợ"]
+    for row in range(2, markets.max_row + 1):
+        sales_count, value, units, cashless_sales, cashless_value = (
+            markets.cell(row, column).value for column in range(2, 7)
+        )
+        assert units is None
+        assert sales_count > 0 and value > 0 and cashless_sales is not None
+        assert cashless_value is not None
+    stars = book["Theo hạng sao OCOP"]
+    assert stars.max_row > 1
+    for row in range(2, stars.max_row + 1):
+        sales_count, value, units, cashless_sales, cashless_value = (
+            stars.cell(row, column).value for column in range(2, 7)
+        )
+        assert (sales_count, cashless_sales, cashless_value) == (None, None, None)
+        assert value > 0 and units > 0
+    summary = {row[0]: row[1] for row in book["Tóm tắt"].iter_rows(values_only=True) if row}
+    assert summary["Số lượng"] == 11  # the totals have every figure
+
+
+def test_the_tables_csv_leaves_figures_that_do_not_apply_empty(
+    client: FlaskClient, login_as: Callable[..., User], sales: World
+) -> None:
+    login_as(user=sales.provincial)
+    rows = _csv(client, "/quan-ly/bao-cao/bang.csv")
+    markets = [row for row in rows if row[0] == "Theo chợ"]
+    assert markets and all(row[4] == "" and row[2] != "" for row in markets)
+    stars = [row for row in rows if row[0] == "Theo hạng sao OCOP"]
+    assert stars and all(row[2] == row[5] == row[6] == "" and row[4] != "" for row in stars)
+
+
+def test_the_workbook_is_made_by_a_job_while_its_page_refreshes_itself(
+    app: Flask, client: FlaskClient, login_as: Callable[..., User], sales: World
+) -> None:
+    app.config["JOBS_EAGER"] = False  # a worker runs it, later
+    login_as(user=sales.manager_a)
+    started = client.post("/quan-ly/bao-cao/bao-cao.xlsx", query_string=NOVEMBER_ARGS)
+    page_url = started.headers["Location"]
+    page = client.get(page_url).get_data(as_text=True)
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert "Bảng tính đang chờ bắt đầu." in page and "/tai-ve" not in page
+    assert client.get(page_url + "/tai-ve").status_code == 404
+    with app.app_context():
+        job = db.session.scalar(sa.select(Job).where(Job.kind == export_jobs.KIND))
+        assert (job.state, job.user_id) == (JobState.QUEUED, sales.manager_a.id)
+        assert Worker(app).run(burst=True) >= 1
+        db.session.expire_all()
+        job = db.session.get(Job, job.id)
+        assert (job.state, job.progress_done, job.progress_total) == (JobState.DONE, 3, 3)
+    page = client.get(page_url).get_data(as_text=True)
+    assert "http-equiv" not in page and "/tai-ve" in page
+    book = openpyxl.load_workbook(io.BytesIO(client.get(page_url + "/tai-ve").data))
+    assert len(list(book[book.sheetnames[-1]].iter_rows())) == 1 + 3
+
+
+def test_only_the_manager_who_asked_may_follow_or_download_the_workbook(
+    app: Flask, client: FlaskClient, login_as: Callable[..., User], sales: World
+) -> None:
+    login_as(user=sales.manager_a)
+    workbook(client, NOVEMBER_ARGS)
+    with app.app_context():
+        job_id = db.session.scalar(sa.select(Job.id).where(Job.kind == export_jobs.KIND))
+    page = f"/quan-ly/bao-cao/xuat/{job_id}"
+    for other in (sales.manager_b, sales.provincial, sales.admin):
+        login_as(user=other)
+        assert client.get(page).status_code == 404, other.name
+        assert client.get(page + "/tai-ve").status_code == 404, other.name
+    login_as(user=sales.manager_a)
+    assert client.get(page + "/tai-ve").status_code == 200
+    # Taken off market A, the manager may no longer download what was made from its sales.
+    with app.app_context():
+        db.session.execute(
+            sa.delete(MarketManager).where(
+                MarketManager.user_id == sales.manager_a.id,
+                MarketManager.market_id == sales.market_a,
+            )
+        )
+        db.session.commit()
+    assert client.get(page).status_code == 404
+    assert client.get(page + "/tai-ve").status_code == 404
+
+
+def test_a_workbook_job_fails_without_retries_when_its_manager_lost_the_scope(
+    app: Flask, client: FlaskClient, login_as: Callable[..., User], sales: World
+) -> None:
+    app.config["JOBS_EAGER"] = False
+    login_as(user=sales.manager_a)
+    query = {**NOVEMBER_ARGS, "scope": f"market:{sales.market_a}"}
+    page = client.post("/quan-ly/bao-cao/bao-cao.xlsx", query_string=query).headers["Location"]
+    with app.app_context():
+        db.session.execute(
+            sa.delete(MarketManager).where(MarketManager.user_id == sales.manager_a.id)
+        )
+        db.session.commit()
+        Worker(app).run(burst=True)
+        job = db.session.scalar(sa.select(Job).where(Job.kind == export_jobs.KIND))
+        assert (job.state, job.attempts, job.result) == (JobState.FAILED, 1, None)
+    assert client.get(page).status_code == 404
+
+
+def test_asking_for_the_workbook_needs_the_form_token(
+    app: Flask, client: FlaskClient, login_as: Callable[..., User], sales: World
+) -> None:
+    app.config["WTF_CSRF_ENABLED"] = True
+    login_as(user=sales.manager_a)
+    response = client.post("/quan-ly/bao-cao/bao-cao.xlsx", query_string=NOVEMBER_ARGS)
+    assert response.status_code == 400
+    assert client.get("/quan-ly/bao-cao/bao-cao.xlsx").status_code == 405
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count()).select_from(Job).where(Job.kind == export_jobs.KIND)
+            )
+            == 0
+        )

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from catalog.storefront import local_today
 from market.accounts.models import User
 from market.extensions import db
+from market.i18n import local_today
 from market.markets.models import SaleStatus, StallSale
 from orders.models import Order
 from payments import bank_notifications, reconciliation, refunds
@@ -90,10 +90,10 @@ def test_the_page_labels_stall_money_and_offers_no_action_on_it(
     login_as(user=day.provincial)
     page = client.get("/quan-ly/doi-soat").get_data(as_text=True)
     market, own = page.split("data-own-accounts", 1)
-    assert "250.000 ₫" in market and "chuyen tien an cuoi" in market
-    assert "100.000 ₫" not in market and "tien rau" not in market
+    assert "250.000 ₫" in market and "chuyen tien an cuoi" in market
+    assert "100.000 ₫" not in market and "tien rau" not in market
     assert "Trả vào tài khoản riêng của người bán" in own
-    assert "100.000 ₫" in own and "20.000 ₫" in own and "tien rau" in own and STALL_ACCOUNT in own
+    assert "100.000 ₫" in own and "20.000 ₫" in own and "tien rau" in own and STALL_ACCOUNT in own
     assert "/quan-ly/doi-soat/chuyen-khoan/" not in own and "/hoan-tien/" not in own
 
 
@@ -157,7 +157,7 @@ def test_a_stall_overpayment_is_not_refunded_by_the_market(
     response = client.get(f"/quan-ly/doi-soat/hoan-tien/{entry_id}", follow_redirects=True)
     assert "tài khoản riêng của người bán" in response.get_data(as_text=True)
     client.post(
-        f"/quan-ly/doi-soat/hoan-tien/{entry_id}", data={"amount": "20000", "reference": "FT9"}
+        f"/quan-ly/doi-soat/hoan-tien/{entry_id}", data={"flagged": "20000", "reference": "FT9"}
     )
     with app.app_context():
         with pytest.raises(NotMarketMoney):

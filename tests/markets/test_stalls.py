@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from catalog.workspace.models import AuditEntry
+from catalog.audit import AuditEntry
 from market.accounts.models import Role, User
 from market.extensions import db
 from market.markets.models import Market, MarketManager, Stall, StallProduct
@@ -16,7 +16,7 @@ from tests.markets.conftest import World
 
 MARKET = {
     "name": "Chợ Km 39",
-    "place": "074:thai-son",
+    "place": "02407",  # Xã Thái Sơn (Hàm Yên)
     "address": "Quốc lộ 2",
     "market_days": "Hằng ngày",
     "active": "y",
@@ -31,9 +31,9 @@ def test_a_provincial_manager_creates_a_market_with_its_commune_and_days(
     assert response.status_code == 302
     with app.app_context():
         market = db.session.scalar(sa.select(Market).where(Market.name == "Chợ Km 39"))
-        assert (market.district_code, market.commune_code, market.market_days, market.active) == (
-            "074",
-            "thai-son",
+        assert (market.area_slug, market.commune_code, market.market_days, market.active) == (
+            "ham-yen",
+            "02407",
             "Hằng ngày",
             True,
         )
@@ -44,9 +44,10 @@ def test_a_provincial_manager_creates_a_market_with_its_commune_and_days(
     ("changes", "message"),
     [
         ({"name": "   "}, "Nhập tên chợ"),
-        ({"place": "074:an-khang"}, "Hãy chọn"),  # a commune of another district
+        ({"place": "00004"}, "Hãy chọn"),  # a ward of Hà Nội, not of the province
         ({"place": "999:x"}, "Hãy chọn"),
-        ({"name": "Chợ An Phú", "place": "070:tan-quang"}, "đã có chợ"),
+        ({"area": "khong-co"}, "Hãy chọn"),
+        ({"name": "Chợ An Phú", "place": "02215"}, "đã có chợ"),
     ],
 )
 def test_a_bad_market_is_refused_with_a_message(
@@ -69,7 +70,7 @@ def test_a_markets_own_manager_edits_its_days(
     app: Flask, client: FlaskClient, login_as: Callable[..., User], world: World
 ) -> None:
     login_as(user=world.manager_a)
-    data = {**MARKET, "name": "Chợ An Phú", "place": "070:tan-quang", "market_days": "Sáng"}
+    data = {**MARKET, "name": "Chợ An Phú", "place": "02215", "market_days": "Sáng"}
     assert client.post(f"/quan-ly/cho/{world.market_a}", data=data).status_code == 302
     with app.app_context():
         assert db.session.get(Market, world.market_a).market_days == "Sáng"
@@ -99,8 +100,10 @@ def test_managers_are_assigned_by_login_and_then_see_only_that_market(
     assert client.get(f"/quan-ly/cho/{world.market_b}").status_code == 200
     login_as(user=world.provincial)
     client.post(f"/quan-ly/cho/{world.market_b}/quan-ly/xoa", data={"user_id": newcomer_id})
-    login_as(user=newcomer)  # with no market left, a manager is provincial again
-    assert client.get(f"/quan-ly/cho/{world.market_a}").status_code == 200
+    login_as(user=newcomer)  # with no market left (and no grant), a manager manages nothing
+    assert client.get(f"/quan-ly/cho/{world.market_a}").status_code == 404
+    assert client.get(f"/quan-ly/cho/{world.market_b}").status_code == 404
+    assert client.get("/quan-ly/doi-soat").status_code == 403
 
 
 def test_a_new_stall_takes_its_producers_account_and_logs_it_for_the_producer(

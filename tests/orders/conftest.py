@@ -20,14 +20,14 @@ class Shop:
     owner_b: User
     producer_a: int
     producer_b: int
-    tea: int  # producer A, 120.000 ₫, 10 in stock
-    honey: int  # producer A, 250.000 ₫, 5 in stock
-    orange: int  # producer B, 45.000 ₫, 100 in stock
+    tea: int  # producer A, 120.000 ₫, 10 in stock
+    honey: int  # producer A, 250.000 ₫, 5 in stock
+    orange: int  # producer B, 45.000 ₫, 100 in stock
 
 
 @pytest.fixture
 def shop(app: Flask, make_user: Callable[..., User]) -> Shop:
-    """Producer A (delivery 30.000 ₫) sells tea and honey; producer B (25.000 ₫) oranges."""
+    """Producer A (delivery 30.000 ₫) sells tea and honey; producer B (25.000 ₫) oranges."""
     owner_a = make_user(Role.SHOPPER, name="Chủ HTX Chè", email="owner-a@example.vn")
     owner_b = make_user(Role.SHOPPER, name="Chủ HTX Cam", email="owner-b@example.vn")
     with app.app_context():
@@ -50,8 +50,8 @@ def stall_of(app: Flask) -> Callable[..., int]:
             if market is None:
                 market = Market(
                     name="Chợ Tam Cờ",
-                    district_code="070",
-                    commune_code="tan-quang",
+                    commune_code="02215",
+                    area_slug="tp-tuyen-quang",
                     address="Đường 17 Tháng 8",
                     market_days="Thứ Bảy và Chủ nhật",
                 )

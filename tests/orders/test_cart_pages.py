@@ -59,8 +59,8 @@ def test_the_cart_groups_lines_by_producer(client: FlaskClient, shop: Shop) -> N
     page = whole[whole.index("<h1") :]
     assert page.count('class="cart-group"') == 2
     assert page.index("Chè xanh") < page.index("Mật ong") < page.index("Cam sành")
-    assert "490.000 ₫" in page  # 2 × 120.000 + 250.000
-    assert "625.000 ₫" in page  # items total
+    assert "490.000 ₫" in page  # 2 × 120.000 + 250.000
+    assert "625.000 ₫" in page  # items total
 
 
 def test_adding_more_than_the_stock_is_refused_and_changes_nothing(
@@ -125,7 +125,7 @@ def test_price_and_stock_problems_are_shown_and_block_checkout(
         db.session.get(Product, shop.honey).stock = 1
         db.session.commit()
     page = _cart(client)
-    assert "Giá đã đổi từ 120.000 ₫ thành 130.000 ₫" in page
+    assert "Giá đã đổi từ 120.000 ₫ thành 130.000 ₫" in page
     assert "Chỉ còn 1: hãy giảm số lượng." in page
     assert 'href="/dat-hang/"' not in page
     response = client.get("/dat-hang/")

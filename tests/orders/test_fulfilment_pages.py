@@ -56,6 +56,7 @@ URLS = [
     ("get", "/ban-hang/{producer}/don-hang/{part}"),
     ("post", "/ban-hang/{producer}/don-hang/{part}/chuyen"),
     ("post", "/ban-hang/{producer}/don-hang/{part}/huy"),
+    ("post", "/ban-hang/{producer}/don-hang/{part}/nhan"),
     ("get", "/ban-hang/{producer}/don-hang/{part}/phieu-giao-hang"),
 ]
 FORM = {"action": "pack", "part": "", "reason": "Thử", "note": ""}

@@ -11,7 +11,9 @@ from market.dbtypes import utcnow
 from market.extensions import db
 from orders import services
 from orders.checkout import place_order
+from orders.fulfilment import accept_part
 from orders.models import CancelKind, Order, PartStatus, PaymentMethod
+from orders.transitions import Actor
 from tests.orders.conftest import Shop
 from tests.orders.helpers import add_to_cart, checkout, only_order, order_request
 
@@ -95,11 +97,12 @@ def test_expiry_is_applied_when_the_producer_reads_the_orders(
         assert _stock(shop.tea) == 10
 
 
-def test_cash_orders_and_paid_orders_never_expire(app: Flask, shop: Shop) -> None:
+def test_accepted_cash_orders_and_paid_orders_never_expire(app: Flask, shop: Shop) -> None:
     with app.app_context():
         cash = place_order(
             order_request([(shop.tea, 1, 120_000)], [shop.producer_a], PaymentMethod.CASH)
         )
+        accept_part(cash.parts[0], Actor.of(shop.owner_a, "owner"))
         paid = place_order(order_request([(shop.orange, 1, 45_000)], [shop.producer_b]))
         services.mark_order_paid(paid, 45_000, "FT1")
         later = utcnow() + timedelta(days=2)

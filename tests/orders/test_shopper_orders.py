@@ -50,6 +50,18 @@ def test_a_guest_finds_orders_placed_from_this_browser(
     assert code not in app.test_client().get("/don-hang/").get_data(as_text=True)
 
 
+def test_a_guest_with_orders_finds_them_in_the_header_menu_beside_sign_in(
+    client: FlaskClient, shop: Shop
+) -> None:
+    header = client.get("/").get_data(as_text=True).split("</header>")[0]
+    assert 'class="account-menu"' not in header and "Đăng nhập</a>" in header
+    add_to_cart(client, shop.tea, 1)
+    checkout(client)
+    header = client.get("/").get_data(as_text=True).split("</header>")[0]
+    menu = header.split('class="account-menu"')[1].split("</details>")[0]
+    assert 'href="/don-hang/"' in menu and "Đăng nhập</a>" in menu
+
+
 def test_a_signed_in_shopper_sees_only_their_own_orders(
     app: Flask,
     client: FlaskClient,

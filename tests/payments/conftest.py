@@ -1,4 +1,5 @@
-"""Payments fixtures: a fake payment target, producers, signed webhooks, an offline Stripe."""
+"""Payments fixtures: a fake payment target, producers, signed webhooks, an offline Stripe, and
+real orders of the two-producer shop placed over HTTP (``place``)."""
 
 import json
 import time
@@ -7,11 +8,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 import stripe
 from flask import Flask
 from flask.testing import FlaskClient
 
+from market import registry
 from market.extensions import db
+from orders.models import Order
 from payments.stripe_gateway import HTTP_CLIENT_EXTENSION
 from payments.targets import (
     BankAccount,
@@ -19,10 +23,11 @@ from payments.targets import (
     PartDue,
     PaymentDue,
     PaymentStatus,
-    register_target,
 )
 from payments.webhooks import CLOCK_EXTENSION
 from tests import factories
+from tests.orders.conftest import Shop, shop  # noqa: F401  (the two-producer shop fixture)
+from tests.orders.helpers import add_to_cart, checkout
 
 SEPAY_KEY = "sepay-test-key-1234567890"
 CASSO_KEY = "mgExMrjj4i7a1p8Cs6LmFbpCd8lbw4sSX4LZXPag7TKazeIogtR90tvWYTkwQbvs"
@@ -50,6 +55,23 @@ def with_payment_keys(config: dict) -> dict:
 def app_config(app_config: dict) -> dict:
     """The shared test configuration with payments keys and a known collection account."""
     return with_payment_keys(app_config)
+
+
+@pytest.fixture
+def place(app: Flask, client: FlaskClient, shop: Shop) -> Callable[..., str]:  # noqa: F811
+    """Place an order over HTTP with tea (producer A) and oranges (producer B); its code."""
+
+    def place_order(payment_method: str = "bank_transfer", tea: int = 1, orange: int = 2) -> str:
+        add_to_cart(client, shop.tea, tea)
+        add_to_cart(client, shop.orange, orange)
+        response = checkout(client, payment_method=payment_method)
+        assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
+        with app.app_context():
+            code = db.session.scalars(sa.select(Order.code).order_by(Order.id.desc())).first()
+        assert code is not None
+        return code
+
+    return place_order
 
 
 @dataclass
@@ -110,7 +132,7 @@ class FakeTarget:
 def target(app: Flask) -> FakeTarget:
     """A fake target answering for ``order`` codes."""
     fake = FakeTarget()
-    register_target(app, "order", fake)
+    registry.PAYMENT_TARGETS.add(app, "order", registry.PaymentTargetEntry(fake))
     return fake
 
 

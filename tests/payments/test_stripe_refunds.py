@@ -89,7 +89,7 @@ def test_a_failed_refund_of_an_overpayment_counts_for_nothing_and_is_due_again(
     with app.app_context():
         [due] = refunds_due()
         assert (due.entry.id, due.outstanding) == (payment.id, 50_000)
-    login_as(Role.MANAGER)
+    login_as(Role.MANAGER, provincial=True)
     page = client.get("/quan-ly/doi-soat").get_data(as_text=True)
     assert f"/quan-ly/doi-soat/hoan-tien/{payment.id}" in page
 

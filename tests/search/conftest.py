@@ -1,7 +1,7 @@
 """Search fixtures: the backend under test and a fixed catalog of real Tuyên Quang products.
 
-On SQLite the search tests run against Whoosh; with TEST_DATABASE_URL (PostgreSQL) they run
-against Whoosh and the PostgreSQL backend, so both pass the same relevance table.
+On SQLite the search tests run against tantivy and Whoosh; with TEST_DATABASE_URL
+(PostgreSQL) against the PostgreSQL backend too, so all pass the same relevance table.
 """
 
 from collections.abc import Callable, Iterator
@@ -18,7 +18,7 @@ from market.extensions import db
 from tests import factories
 from tests.conftest import TEST_DATABASE_URL, _empty_tables, _test_config
 
-BACKENDS = ["whoosh", "postgres"] if TEST_DATABASE_URL else ["whoosh"]
+BACKENDS = ["tantivy", "whoosh", "postgres"] if TEST_DATABASE_URL else ["tantivy", "whoosh"]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -38,7 +38,7 @@ class Maker:
     """A producer of the fixed catalog."""
 
     name: str
-    district: str
+    area: str
     commune: str
     status: ProducerStatus = ProducerStatus.VERIFIED
 
@@ -59,17 +59,17 @@ class Item:
 
 
 MAKERS = {
-    "cam": Maker("HTX Cam sành Hàm Yên", "074", "phu-luu"),
-    "ong": Maker("HTX chăn nuôi ong Phong Thổ", "070", "an-khang"),
-    "suanh": Maker("HTX Sử Anh", "075", "my-bang"),
-    "dongloc": Maker("HTX Đồng Lộc", "073", "vinh-loc"),
-    "hongthai": Maker("HTX Chè Shan tuyết Hồng Thái", "072", "hong-thai"),
-    "nahang": Maker("Hộ kinh doanh Ma Văn Thắng", "072", "na-hang"),
-    "sonduong": Maker("HTX Nông sản sạch Sơn Dương", "076", "son-duong"),
-    "soiha": Maker("Tổ hợp tác Bưởi Soi Hà", "075", "xuan-van"),
-    "lambinh": Maker("HTX Nông lâm nghiệp Lâm Bình", "071", "lang-can"),
-    "songlo": Maker("Cơ sở cá sông Lô Tuyên Quang", "070", "y-la"),
-    "banned": Maker("HTX Cam Canh Bị Đình Chỉ", "074", "tan-yen", ProducerStatus.SUSPENDED),
+    "cam": Maker("HTX Cam sành Hàm Yên", "ham-yen", "02392"),
+    "ong": Maker("HTX chăn nuôi ong Phong Thổ", "tp-tuyen-quang", "02512"),
+    "suanh": Maker("HTX Sử Anh", "yen-son", "02509"),
+    "dongloc": Maker("HTX Đồng Lộc", "chiem-hoa", "02287"),
+    "hongthai": Maker("HTX Chè Shan tuyết Hồng Thái", "na-hang", "02260"),
+    "nahang": Maker("Hộ kinh doanh Ma Văn Thắng", "na-hang", "02221"),
+    "sonduong": Maker("HTX Nông sản sạch Sơn Dương", "son-duong", "02536"),
+    "soiha": Maker("Tổ hợp tác Bưởi Soi Hà", "yen-son", "02449"),
+    "lambinh": Maker("HTX Nông lâm nghiệp Lâm Bình", "lam-binh", "02266"),
+    "songlo": Maker("Cơ sở cá sông Lô Tuyên Quang", "tp-tuyen-quang", "02215"),
+    "banned": Maker("HTX Cam Canh Bị Đình Chỉ", "ham-yen", "02374", ProducerStatus.SUSPENDED),
 }
 
 ITEMS = [
@@ -100,7 +100,7 @@ ITEMS = [
         "I.3.b",
         60_000,
         4,
-        description="Bánh gai nhân đậu xanh, gói lá chuối.",
+        description="Bánh gai nhân đậu xanh, gói lá chuối. Để nơi khô ráo, thoáng mát.",
     ),
     Item(
         "Chè Shan tuyết Na Hang",
@@ -123,7 +123,14 @@ ITEMS = [
     Item("Bưởi Soi Hà", "soiha", "I.1.a", 40_000, 3),
     Item("Dưa lưới Sơn Dương", "sonduong", "I.1.a", 55_000, certs=(Certification.GLOBALGAP,)),
     Item("Gạo nếp cái hoa vàng", "sonduong", "I.2.a", 45_000),
-    Item("Thịt trâu gác bếp", "lambinh", "I.3.d", 900_000, 3),
+    Item(
+        "Thịt trâu gác bếp",
+        "lambinh",
+        "I.3.d",
+        900_000,
+        3,
+        description="Thịt bắp trâu ướp mắc khén, treo gác bếp. Để ngăn mát được ba tháng.",
+    ),
     Item("Cá đặc sản sông Lô", "songlo", "I.1.b", 180_000),
     Item("Bánh khảo", "dongloc", "I.3.b", 50_000, stock=0),
     Item("Cam sành nháp chưa bán", "cam", "I.1.a", 30_000, status=ProductStatus.DRAFT),
@@ -136,7 +143,7 @@ def build_catalog() -> dict[str, int]:
     """Commit the fixed catalog; product name -> id."""
     makers = {
         key: factories.producer(
-            name=m.name, district_code=m.district, commune_code=m.commune, status=m.status
+            name=m.name, area_slug=m.area, commune_code=m.commune, status=m.status
         )
         for key, m in MAKERS.items()
     }

@@ -5,8 +5,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
+from market import registry
 from market.extensions import db
-from market.openapi import register_paths
 
 
 def test_products_api_returns_ranked_items_with_everything_a_client_needs(
@@ -28,11 +28,20 @@ def test_products_api_returns_ranked_items_with_everything_a_client_needs(
     assert first["stars"] == 4
     assert first["producer"]["name"] == "HTX Cam sành Hàm Yên"
     assert first["producer"]["url"].endswith(f"/nha-san-xuat/{first['producer']['slug']}")
-    assert first["district"] == {"code": "074", "name": "Hàm Yên"}
+    assert first["area"] == {"slug": "ham-yen", "name": "Hàm Yên"}
+    assert first["commune"] == {"code": "02392", "name": "Xã Phù Lưu, Tuyên Quang"}
     assert first["thumbnail_url"] is None
     assert first["url"].startswith("http") and first["url"].endswith(f"/san-pham/{first['slug']}")
     assert body["items"][1]["stars"] is None
-    assert set(body["facets"]) == {"group", "district", "stars", "cert", "price", "in_stock"}
+    assert set(body["facets"]) == {
+        "group",
+        "area",
+        "commune",
+        "stars",
+        "cert",
+        "price",
+        "in_stock",
+    }
     assert body["did_you_mean"] is None
 
 
@@ -88,7 +97,8 @@ def test_products_api_filters_like_the_catalog(
         ({"min_stars": "ba"}, "min_stars"),
         ({"price_min": "-5"}, "price_min"),
         ({"price_max": "nhiều"}, "price_max"),
-        ({"district": "ha-noi"}, "district"),
+        ({"area": "ha-noi"}, "area"),
+        ({"commune": "00004"}, "commune"),
         ({"group": "khong-co"}, "group"),
         ({"cert": "iso"}, "cert"),
         ({"sort": "cheapest"}, "sort"),
@@ -130,10 +140,9 @@ def test_suggest_marks_the_matched_words(client: FlaskClient, catalog: dict[str,
 
 
 def test_api_answers_json_in_english_too(client: FlaskClient, catalog: dict[str, int]) -> None:
-    client.post("/lang", data={"lang": "en", "next": "/"})
-    body = client.get("/api/v1/products", query_string={"min_stars": "9"}).json
+    body = client.get("/en/api/v1/products", query_string={"min_stars": "9"}).json
     assert "not valid" in body["error"]["message"]
-    facets = client.get("/api/v1/products").json["facets"]
+    facets = client.get("/en/api/v1/products").json["facets"]
     assert {o["label"] for o in facets["group"]} == {"Food", "Beverages"}
 
 
@@ -147,7 +156,8 @@ def test_openapi_document_is_valid_and_describes_the_search_api(client: FlaskCli
     assert {
         "q",
         "group",
-        "district",
+        "area",
+        "commune",
         "min_stars",
         "cert",
         "price_min",
@@ -162,10 +172,10 @@ def test_openapi_document_is_valid_and_describes_the_search_api(client: FlaskCli
 
 def test_other_packages_can_add_paths_but_not_twice(app: Flask, client: FlaskClient) -> None:
     item = {"get": {"summary": "A thing", "responses": {"200": {"description": "The thing."}}}}
-    register_paths(app, {"/api/v1/things/{code}": item})
+    registry.OPENAPI_PATHS.update(app, {"/api/v1/things/{code}": item})
     assert "/api/v1/things/{code}" in client.get("/api/v1/openapi.json").json["paths"]
     with pytest.raises(ValueError, match="twice"):
-        register_paths(app, {"/api/v1/things/{code}": item})
+        registry.OPENAPI_PATHS.update(app, {"/api/v1/things/{code}": item})
 
 
 def test_the_api_is_rate_limited_with_a_json_answer(app_config: dict, _schema: None) -> None:

@@ -60,7 +60,7 @@ def test_typo_gets_did_you_mean_and_results(client: FlaskClient, catalog: dict[s
 
 def test_empty_state_helps_the_shopper_on(client: FlaskClient, catalog: dict[str, int]) -> None:
     page = client.get(
-        "/tim-kiem", query_string={"q": "cam sanh na hang", "district": "na-hang"}
+        "/tim-kiem", query_string={"q": "cam sanh na hang", "area": "na-hang"}
     ).get_data(as_text=True)
     assert "Không tìm thấy sản phẩm nào cho “cam sanh na hang”" in page
     assert "Tìm lại không dùng bộ lọc" in page
@@ -88,7 +88,7 @@ def test_a_bad_filter_is_ignored_with_a_message(
 def test_results_page_without_words_browses_the_filtered_catalog(
     client: FlaskClient, catalog: dict[str, int]
 ) -> None:
-    page = client.get("/tim-kiem", query_string={"district": "lam-binh"}).get_data(as_text=True)
+    page = client.get("/tim-kiem", query_string={"area": "lam-binh"}).get_data(as_text=True)
     assert "1 sản phẩm" in page
     assert "Thịt trâu gác bếp" in page
     assert "Bỏ tất cả bộ lọc" in page

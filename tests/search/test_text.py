@@ -5,7 +5,8 @@ import unicodedata
 import pytest
 
 from catalog.search.plan import edits1, plan_query
-from catalog.search.text import accented_form, fold, folded_words, highlight, words
+from catalog.search.text import accented_form, folded_words, highlight, words
+from market.text import fold
 
 
 class Words:
@@ -18,7 +19,7 @@ class Words:
         return {w for w in candidates if w in self.counts}
 
     def word_counts(self, candidates: object) -> dict[str, int]:
-        return {w: self.counts[w] for w in candidates}
+        return {w: self.counts[w] for w in candidates if w in self.counts}
 
 
 VOCABULARY = Words(

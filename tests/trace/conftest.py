@@ -15,13 +15,14 @@ from catalog.models import (
     MemberRole,
     ProducerMember,
 )
-from catalog.trace import buyers as buyer_registry
 from catalog.trace import services
 from catalog.trace.buyers import Buyer
 from catalog.trace.models import EventType
+from market import registry
 from market.accounts.models import Role, User
 from market.extensions import db
 from tests import factories
+from tests.farm import buy, farm, signed_in  # noqa: F401  (fixtures of orders meeting lots and stock)
 
 GTIN = "08931234567897"
 
@@ -156,5 +157,5 @@ def fake_orders(app: Flask, world: World) -> Iterator[FakeOrders]:
         },
         calls=[],
     )
-    buyer_registry.register_buyer_source(app, double)
+    registry.LOT_BUYERS.add(app, double)
     yield double

@@ -35,7 +35,7 @@ def _who(world: World, make_user: Callable[..., User], who: str) -> User | None:
     return {
         "anonymous": lambda: None,
         "stranger": lambda: make_user(Role.SHOPPER),
-        "manager": lambda: make_user(Role.MANAGER),
+        "manager": lambda: make_user(Role.MANAGER, provincial=True),
         "helper without a grant": lambda: make_user(Role.HELPER),
         "other producer": lambda: world.other_owner,
         "owner": lambda: world.owner,
@@ -150,7 +150,7 @@ def test_a_market_only_manager_may_not_see_buyers_or_recall(
 ):
     manager = login_as(Role.MANAGER)
     with app.app_context():
-        market = Market(name="Chợ An Phú", district_code="070", commune_code="tan-quang")
+        market = Market(name="Chợ An Phú", commune_code="02215", area_slug="tp-tuyen-quang")
         db.session.add(market)
         db.session.flush()
         db.session.add(MarketManager(market_id=market.id, user_id=manager.id))
@@ -167,6 +167,6 @@ def test_a_market_only_manager_may_not_see_buyers_or_recall(
 def test_provincial_managers_and_admins_may_use_the_manager_pages(
     client: FlaskClient, world: World, login_as, method: str, path: str, role: Role
 ):
-    login_as(role)
+    login_as(role, provincial=True)
     response = _request(client, method, path.format(lot=world.lot_code))
     assert response.status_code == (200 if method == "GET" else 302)

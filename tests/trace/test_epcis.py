@@ -10,12 +10,12 @@ from flask.testing import FlaskClient
 
 from catalog.models import Lot, Producer, ProducerStatus
 from catalog.trace import openapi, services
-from market.accounts.models import User
+from market.accounts.models import Role, User
 from market.extensions import db
 from tests.trace.conftest import GTIN, World
 
 CBV = "https://ref.gs1.org/cbv/"
-DIGITAL_LINK = f"http://127.0.0.1:5000/01/{GTIN}/10/250312-CAM1"
+DIGITAL_LINK = f"http://localhost/01/{GTIN}/10/250312-CAM1"
 
 
 def _document(client: FlaskClient, code: str) -> dict:
@@ -23,6 +23,12 @@ def _document(client: FlaskClient, code: str) -> dict:
     assert response.status_code == 200
     assert response.mimetype == "application/ld+json"
     return response.get_json(force=True)
+
+
+def _recorded(document: dict) -> list[dict]:
+    """The events someone recorded, without the harvests drawn from the lots themselves."""
+    events = document["epcisBody"]["eventList"]
+    return [event for event in events if not event["eventID"].endswith("#harvest")]
 
 
 def test_epcis_document_has_the_20_envelope(client: FlaskClient, with_events: World):
@@ -60,11 +66,11 @@ def test_epcis_identifies_the_lot_by_its_digital_link_with_quantity_in_kilograms
     harvest = _document(client, with_events.lot_code)["epcisBody"]["eventList"][0]
     assert harvest["epcList"] == []
     assert harvest["quantityList"] == [{"epcClass": DIGITAL_LINK, "quantity": 500.0, "uom": "KGM"}]
-    assert harvest["readPoint"] == {"id": "http://127.0.0.1:5000/id/growing-area/VN-TQ-HY-001"}
+    assert harvest["readPoint"] == {"id": "http://localhost/id/growing-area/VN-TQ-HY-001"}
     assert harvest["bizLocation"] == harvest["readPoint"]
     assert harvest["certificationInfo"] == "https://example.vn/vietgap/123"
     assert harvest["cq:certificate"] == "VietGAP"
-    assert harvest["eventID"].startswith("http://127.0.0.1:5000/t/250312-CAM1#event-")
+    assert harvest["eventID"].startswith("http://localhost/t/250312-CAM1#event-")
 
 
 def test_epcis_uses_the_short_url_for_products_without_gtin_and_a_gln_when_given(
@@ -80,9 +86,9 @@ def test_epcis_uses_the_short_url_for_products_without_gtin_and_a_gln_when_given
             gln="8931234567897",
             quantity=Decimal(12),
         )
-    (event,) = _document(client, world.plain_lot_code)["epcisBody"]["eventList"]
+    (event,) = _recorded(_document(client, world.plain_lot_code))
     assert event["quantityList"] == [
-        {"epcClass": f"http://127.0.0.1:5000/t/{world.plain_lot_code}", "quantity": 12}
+        {"epcClass": f"http://localhost/t/{world.plain_lot_code}", "quantity": 12}
     ]
     assert event["bizLocation"] == {"id": "https://id.gs1.org/414/8931234567897"}
 
@@ -101,7 +107,10 @@ def test_processing_is_a_transformation_event_from_inputs_to_output(
             owner,
             code="CAM-SAY-1",
         )
-    (event,) = _document(client, "CAM-SAY-1")["epcisBody"]["eventList"]
+    document = _document(client, "CAM-SAY-1")
+    (event,) = _recorded(document)
+    (harvest,) = [e for e in document["epcisBody"]["eventList"] if e is not event]
+    assert harvest["eventID"] == f"http://localhost/t/{world.lot_code}#harvest"
     assert event["type"] == "TransformationEvent"
     assert "action" not in event
     assert event["inputQuantityList"] == [
@@ -109,7 +118,7 @@ def test_processing_is_a_transformation_event_from_inputs_to_output(
     ]
     assert event["outputQuantityList"] == [
         {
-            "epcClass": f"http://127.0.0.1:5000/01/{GTIN}/10/CAM-SAY-1",
+            "epcClass": f"http://localhost/01/{GTIN}/10/CAM-SAY-1",
             "quantity": 80.0,
             "uom": "KGM",
         }
@@ -140,7 +149,7 @@ def test_order_references_never_leave_the_producer(app: Flask, client: FlaskClie
     response = client.get(f"/api/v1/lots/{world.lot_code}/epcis")
     assert "CQ-SECRET-9" not in response.get_data(as_text=True)
     assert "CQ-SECRET-9" not in client.get(f"/api/v1/lots/{world.lot_code}").get_data(as_text=True)
-    (sale,) = response.get_json(force=True)["epcisBody"]["eventList"]
+    (sale,) = _recorded(response.get_json(force=True))
     assert sale["bizStep"] == CBV + "BizStep-retail_selling"
     assert sale["disposition"] == CBV + "Disp-retail_sold"
 
@@ -181,3 +190,37 @@ def test_the_lot_summary_has_every_required_field_of_its_schema(
     schema = openapi.SCHEMAS["Lot"]
     assert set(schema["required"]) <= set(data)
     assert set(data) <= set(schema["properties"])
+
+
+def test_a_lot_with_no_recorded_events_still_has_its_harvest_as_a_commissioning_event(
+    client: FlaskClient, world: World
+):
+    (harvest,) = _document(client, world.lot_code)["epcisBody"]["eventList"]
+    assert harvest["type"] == "ObjectEvent"
+    assert harvest["action"] == "ADD"
+    assert harvest["bizStep"] == CBV + "BizStep-commissioning"
+    assert harvest["disposition"] == CBV + "Disp-active"
+    assert harvest["eventTime"] == "2025-03-12T00:00:00+07:00"
+    assert harvest["quantityList"] == [{"epcClass": DIGITAL_LINK, "quantity": 500.0, "uom": "KGM"}]
+    assert harvest["readPoint"] == {"id": "http://localhost/id/growing-area/VN-TQ-HY-001"}
+
+
+def test_a_recorded_harvest_is_not_doubled(client: FlaskClient, with_events: World):
+    events = _document(client, with_events.lot_code)["epcisBody"]["eventList"]
+    assert [e["action"] for e in events].count("ADD") == 1
+
+
+@pytest.mark.parametrize("who", ["owner", "manager"])
+def test_the_lot_pages_of_producers_and_managers_offer_the_epcis_export(
+    client: FlaskClient, world: World, login_as, who: str
+):
+    if who == "owner":
+        login_as(user=world.owner)
+        page = client.get(f"/ban-hang/{world.producer_id}/lo/{world.lot_code}")
+    else:
+        login_as(Role.MANAGER, provincial=True)
+        page = client.get(f"/quan-ly/truy-xuat/lo/{world.lot_code}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert f'href="/api/v1/lots/{world.lot_code}/epcis"' in html
+    assert "Xuất EPCIS (JSON-LD)" in html

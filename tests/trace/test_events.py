@@ -80,7 +80,7 @@ def test_event_form_defaults_to_the_local_date_and_time(
         ({"day": "hôm qua"}, "Nhập ngày."),
         ({"quantity": "-3"}, "Nhập một số lượng lớn hơn 0."),
         ({"gln": "8931234567890"}, "Mã GLN gồm 13 chữ số với số kiểm tra đúng."),
-        ({"type": "processing"}, "Not a valid choice."),
+        ({"type": "processing"}, "Lựa chọn không hợp lệ."),
     ],
 )
 def test_a_bad_event_gets_a_clear_message_and_records_nothing(

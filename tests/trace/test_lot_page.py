@@ -55,8 +55,8 @@ def test_lot_page_carries_open_graph_tags_and_the_digital_link_as_canonical(
 ):
     html = page(client, f"/t/{world.lot_code}")
     assert '<meta property="og:title" content="Cam sành Hàm Yên · Lô 250312-CAM1">' in html
-    assert f'<meta property="og:url" content="http://127.0.0.1:5000/t/{world.lot_code}">' in html
-    assert f'<link rel="canonical" href="http://127.0.0.1:5000/01/{GTIN}/10/250312-CAM1">' in html
+    assert f'<meta property="og:url" content="http://localhost/t/{world.lot_code}">' in html
+    assert f'<link rel="canonical" href="http://localhost/01/{GTIN}/10/250312-CAM1">' in html
 
 
 def test_lot_page_is_never_served_stale_from_a_cache(client: FlaskClient, world: World):

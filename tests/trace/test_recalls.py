@@ -1,4 +1,4 @@
-"""Recalls: shown at the top of the lot page at once, buyers listed and emailed, CSRF-protected."""
+"""Recalls: shown at the top of the lot page at once, buyers listed and warned, CSRF-protected."""
 
 import re
 
@@ -9,10 +9,14 @@ from flask.testing import FlaskClient
 
 from catalog.models import Lot
 from catalog.trace import services
-from catalog.trace.buyers import Buyer, buyers_of, register_buyer_source
+from catalog.trace.buyers import Buyer, buyers_of
 from catalog.trace.models import LotRecall
+from market import mail, registry
 from market.accounts.models import Role, User
 from market.extensions import db
+from market.jobs.models import Job, JobState
+from market.notify import Channel, Message, MessageStatus
+from market.notify.channels.log import OUTBOX
 from tests.trace.conftest import GTIN, FakeOrders, World
 
 REASON = "Phát hiện dư lượng thuốc bảo vệ thực vật vượt ngưỡng"
@@ -54,21 +58,31 @@ def test_a_recall_needs_a_reason_and_a_confirmation(
         assert db.session.scalar(sa.select(sa.func.count()).select_from(LotRecall)) == 0
 
 
-def test_buyers_are_emailed_in_their_language_and_the_count_is_kept(
+def test_buyers_are_warned_on_every_channel_in_their_language_and_the_count_is_kept(
     app: Flask, client: FlaskClient, world: World, fake_orders: FakeOrders, login_as
 ):
     login_as(user=world.staff)
     client.post(_recall_url(world), data={"reason": REASON, "confirm": "y"})
     mails = {m["To"]: m for m in _outbox(app)}
-    assert set(mails) == {"lan@example.vn", "mary@example.com"}  # Nam has only a phone
+    assert set(mails) == {"lan@example.vn", "mary@example.com"}
     lan = mails["lan@example.vn"]
     assert lan["Subject"] == "Thu hồi: Cam sành Hàm Yên, lô 250312-CAM1"
     body = lan.get_content()
     assert "CQ-1001" in body and REASON in body
-    assert f"http://127.0.0.1:5000/t/{world.lot_code}" in body
+    assert f"http://localhost/t/{world.lot_code}" in body
     assert mails["mary@example.com"]["Subject"] == "Recall: Cam sành Hàm Yên, lot 250312-CAM1"
+    # Nam has only a phone: he hears it by SMS and Zalo, as Lan does besides her e-mail.
+    phones = {(channel.value, out.recipient) for channel, out in app.extensions[OUTBOX]}
+    assert phones == {
+        ("sms", "0987654321"),
+        ("zalo", "0987654321"),
+        ("sms", "0911222333"),
+        ("zalo", "0911222333"),
+    }
+    sms = [out.text for channel, out in app.extensions[OUTBOX] if channel == Channel.SMS]
+    assert all(text.startswith("Cho Que THU HOI") and "250312-CAM1" in text for text in sms)
     with app.app_context():
-        assert db.session.scalar(sa.select(LotRecall.buyers_emailed)) == 2
+        assert db.session.scalar(sa.select(LotRecall.buyers_emailed)) == 3
 
 
 def test_the_producer_sees_who_bought_the_lot(
@@ -93,7 +107,7 @@ def test_a_helper_neither_sees_buyers_nor_may_recall(
 def test_a_manager_recalls_a_lot_and_sees_its_buyers(
     app: Flask, client: FlaskClient, world: World, fake_orders: FakeOrders, login_as
 ):
-    login_as(Role.MANAGER)
+    login_as(Role.MANAGER, provincial=True)
     found = client.get("/quan-ly/truy-xuat/?code=250312-cam1")
     assert found.headers["Location"].endswith(f"/quan-ly/truy-xuat/lo/{world.lot_code}")
     html = client.get(found.headers["Location"]).get_data(as_text=True)
@@ -110,7 +124,7 @@ def test_a_manager_recalls_a_lot_and_sees_its_buyers(
 
 
 def test_a_manager_looking_up_an_unknown_code_is_told_so(client: FlaskClient, login_as):
-    login_as(Role.MANAGER)
+    login_as(Role.MANAGER, provincial=True)
     html = client.get("/quan-ly/truy-xuat/?code=KHONG-CO", follow_redirects=True).get_data(
         as_text=True
     )
@@ -153,21 +167,29 @@ def test_a_lot_made_from_a_recalled_lot_warns_at_the_top(
 def test_a_failing_mail_server_does_not_undo_the_recall(
     app: Flask, world: World, fake_orders: FakeOrders, monkeypatch
 ):
-    def refuse(*_args: object) -> None:
+    def refuse(_payload: dict) -> None:
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr(services, "send_mail", refuse)
+    monkeypatch.setattr(mail, "deliver", refuse)
     with app.test_request_context():
         recall = services.recall_lot(
             db.session.get(Lot, world.lot_id), REASON, db.session.get(User, world.owner.id)
         )
-        assert recall.id is not None and recall.buyers_emailed == 0
+        assert recall.id is not None
+        emails = db.session.scalars(
+            sa.select(Message).where(Message.channel == Channel.EMAIL)
+        ).all()
+        # Each e-mail waits for a retry (its job is queued again); the recall stands.
+        assert emails and {(m.status, m.attempts) for m in emails} == {(MessageStatus.QUEUED, 1)}
+        assert all("ConnectionRefusedError" in m.error for m in emails)
+        jobs = db.session.scalars(sa.select(Job).where(Job.kind == "notify.send")).all()
+        assert sum(1 for job in jobs if job.state == JobState.QUEUED) == len(emails)
 
 
 def test_buyers_from_several_sources_are_merged_once_per_order(app: Flask, world: World):
     lan = Buyer("Lan", "lan@example.vn", None, "CQ-1")
-    register_buyer_source(app, lambda _lot_id: [lan])
-    register_buyer_source(app, lambda _lot_id: [lan, Buyer("An", None, "0912", "CQ-2")])
+    registry.LOT_BUYERS.add(app, lambda _lot_id: [lan])
+    registry.LOT_BUYERS.add(app, lambda _lot_id: [lan, Buyer("An", None, "0912", "CQ-2")])
     with app.app_context():
         assert [b.order_reference for b in buyers_of(world.lot_id)] == ["CQ-2", "CQ-1"]
 

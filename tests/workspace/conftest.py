@@ -8,11 +8,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.security import generate_password_hash
 
+from catalog.audit import Actor
 from catalog.models import HelperGrant, MemberRole, ProducerMember, ProductImage
-from catalog.workspace.audit import Actor
 from market.accounts.models import Role, User
 from market.extensions import db
 from tests import factories
+from tests.farm import buy, farm, signed_in  # noqa: F401  (fixtures of orders meeting lots and stock)
 
 
 @dataclass

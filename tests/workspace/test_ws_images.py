@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask, session
+from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image, PngImagePlugin
 
-from catalog.images import MAX_BYTES, ImageRejected, rendition_path, store_image
+from catalog.images import MAX_BYTES, ImageRejected, read_rendition, store_image
 from catalog.models import Product, ProductImage
 from market.extensions import db
+from market.language_urls import ENVIRON_KEY
 from tests.workspace.conftest import Shop
 from tests.workspace.samples import jpeg_bytes, noisy_jpeg_bytes, png_bytes
 
@@ -59,8 +60,7 @@ def _load(app: Flask, key: str, rendition: str = "original") -> Image.Image:
 @pytest.fixture
 def english(app: Flask):
     """A request in English, so refusal messages can be matched."""
-    with app.test_request_context():
-        session["lang"] = "en"
+    with app.test_request_context(environ_overrides={ENVIRON_KEY: "en"}):
         yield
 
 
@@ -227,7 +227,7 @@ def test_photos_can_be_reordered_made_cover_and_deleted(
     with app.app_context():
         key = db.session.get(ProductImage, second).key
         positions = [i.position for i in db.session.get(Product, shop.product_id).images]
-        assert rendition_path(key, "card").is_file()
+        assert read_rendition(key, "card") is not None
     assert positions == [0, 1]
 
 

@@ -6,14 +6,16 @@ from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask, session
+from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from openpyxl import Workbook, load_workbook
 
+from catalog.audit import AuditEntry
 from catalog.models import Certification, Producer, Product, ProductStatus
+from catalog.stock_history import StockMovement, StockReason
 from catalog.workspace import exports, imports
-from catalog.workspace.models import AuditEntry, StockMovement, StockReason
 from market.extensions import db
+from market.language_urls import ENVIRON_KEY
 from tests.workspace.conftest import Shop
 
 HEADER = ",".join(imports.COLUMNS)
@@ -21,8 +23,7 @@ HEADER = ",".join(imports.COLUMNS)
 
 @contextmanager
 def _english(app: Flask) -> Iterator[None]:
-    with app.test_request_context():
-        session["lang"] = "en"
+    with app.test_request_context(environ_overrides={ENVIRON_KEY: "en"}):
         yield
 
 
@@ -102,6 +103,21 @@ def test_the_category_may_be_given_by_slug(app: Flask, shop: Shop) -> None:
         slug = db.session.scalar(sa.select(Category.slug).where(Category.code == "I.2.b"))
     _import(app, shop, f"sku,name,category,unit,price_vnd\nMAT-2,Mật ong,{slug},chai,1000\n")
     assert _products(app, shop)["MAT-2"].category.code == "I.2.b"
+
+
+@pytest.mark.parametrize(
+    "written", ["Mật ong", "mat ong", "MẬT  ONG", "Mật ong, mật khác, nông sản khác"]
+)
+def test_the_category_may_be_given_by_its_name_with_or_without_accents(
+    app: Flask, shop: Shop, written: str
+) -> None:
+    _import(app, shop, f'sku,name,category,unit,price_vnd\nMAT-3,Mật ong,"{written}",chai,1000\n')
+    assert _products(app, shop)["MAT-3"].category.code == "I.2.b"
+
+
+def test_a_name_that_fits_no_sub_group_is_reported_on_its_cell(app: Flask, shop: Shop) -> None:
+    plan = _plan(app, shop, "sku,name,category,unit,price_vnd\nMAT-4,Mật ong,mật ong rừng,chai,1\n")
+    assert _where(plan) == {(2, "category")}
 
 
 @pytest.mark.parametrize(
@@ -340,14 +356,25 @@ def test_a_checked_file_cannot_be_confirmed_for_another_producer(
     assert _products(app, other_shop)["CAM-1"].price == 100_000
 
 
-def test_exports_download_as_attachments(as_owner: FlaskClient, shop: Shop) -> None:
-    csv_response = as_owner.get(f"/ban-hang/{shop.producer_id}/xuat.csv")
+def _exported(client: FlaskClient, shop: Shop, fmt: str):
+    """Ask for an export (a job, run at once in tests), open its page, download the file."""
+    page = client.post(f"/ban-hang/{shop.producer_id}/xuat.{fmt}").headers["Location"]
+    assert "/tai-ve" in client.get(page).get_data(as_text=True)
+    return client.get(f"{page}/tai-ve")
+
+
+def test_exports_are_prepared_then_downloaded_as_attachments(
+    as_owner: FlaskClient, shop: Shop
+) -> None:
+    csv_response = _exported(as_owner, shop, "csv")
     assert csv_response.mimetype == "text/csv"
     assert "attachment" in csv_response.headers["Content-Disposition"]
     assert csv_response.get_data(as_text=True).splitlines()[0].lstrip("\ufeff") == HEADER
-    xlsx = as_owner.get(f"/ban-hang/{shop.producer_id}/xuat.xlsx")
+    csv_response.close()
+    xlsx = _exported(as_owner, shop, "xlsx")
     assert xlsx.data[:2] == b"PK"
-    assert as_owner.get(f"/ban-hang/{shop.producer_id}/xuat.pdf").status_code == 404
+    xlsx.close()
+    assert as_owner.post(f"/ban-hang/{shop.producer_id}/xuat.pdf").status_code == 404
 
 
 def test_the_cli_dry_run_reports_and_writes_nothing(

@@ -25,6 +25,8 @@ URLS = [
     ("GET", "/ban-hang/{p}/tong-quan", False),
     ("GET", "/ban-hang/{p}/ho-so", False),
     ("POST", "/ban-hang/{p}/ho-so", False),
+    ("GET", "/ban-hang/{p}/giao-hang", False),
+    ("POST", "/ban-hang/{p}/giao-hang", False),
     ("GET", "/ban-hang/{p}/ngan-hang", True),
     ("POST", "/ban-hang/{p}/ngan-hang", True),
     ("GET", "/ban-hang/{p}/nhom", True),
@@ -32,6 +34,7 @@ URLS = [
     ("POST", "/ban-hang/{p}/nhom/loi-moi/1/huy", True),
     ("POST", "/ban-hang/{p}/nhom/nhan-vien/{u}/xoa", True),
     ("POST", "/ban-hang/{p}/nhom/tro-giup", True),
+    ("POST", "/ban-hang/{p}/nhom/tro-giup/{gr}/thong-bao", True),
     ("POST", "/ban-hang/{p}/nhom/tro-giup/{gr}/thu-hoi", True),
     ("GET", "/ban-hang/{p}/nhat-ky", True),
     ("GET", "/ban-hang/{p}/san-pham", False),
@@ -61,8 +64,15 @@ URLS = [
     ("GET", "/ban-hang/{p}/nhap", False),
     ("POST", "/ban-hang/{p}/nhap", False),
     ("POST", "/ban-hang/{p}/nhap/xac-nhan", False),
-    ("GET", "/ban-hang/{p}/xuat.csv", False),
-    ("GET", "/ban-hang/{p}/xuat.xlsx", False),
+    ("POST", "/ban-hang/{p}/xuat.csv", False),
+    ("POST", "/ban-hang/{p}/xuat.xlsx", False),
+]
+# A job's page answers only the person who started it (tests/workspace/test_ws_import_jobs.py);
+# here it must keep out the anonymous and outsiders like every other page.
+JOB_URLS = [
+    ("GET", "/ban-hang/{p}/nhap/tien-do/1", False),
+    ("GET", "/ban-hang/{p}/xuat/1", False),
+    ("GET", "/ban-hang/{p}/xuat/1/tai-ve", False),
 ]
 # URLs naming an object of the producer (checked with another producer's object).
 OBJECT_URLS = [url for url in URLS if any(k in url[1] for k in ("{pr}", "{img}", "{a}", "{gr}"))]
@@ -87,7 +97,9 @@ def _ids(urls: list) -> list[str]:
     return [f"{method} {path}" for method, path, _owner in urls]
 
 
-@pytest.mark.parametrize(("method", "path", "owner_only"), URLS, ids=_ids(URLS))
+@pytest.mark.parametrize(
+    ("method", "path", "owner_only"), URLS + JOB_URLS, ids=_ids(URLS + JOB_URLS)
+)
 def test_anonymous_visitors_are_sent_to_sign_in(
     client: FlaskClient, shop: Shop, method: str, path: str, owner_only: bool
 ) -> None:
@@ -96,7 +108,9 @@ def test_anonymous_visitors_are_sent_to_sign_in(
     assert "/tai-khoan/dang-nhap" in response.headers["Location"]
 
 
-@pytest.mark.parametrize(("method", "path", "owner_only"), URLS, ids=_ids(URLS))
+@pytest.mark.parametrize(
+    ("method", "path", "owner_only"), URLS + JOB_URLS, ids=_ids(URLS + JOB_URLS)
+)
 def test_outsiders_get_not_found(
     app: Flask,
     client: FlaskClient,
@@ -213,7 +227,7 @@ def test_the_workspace_lists_only_the_users_own_producers(
 
 def test_every_workspace_route_is_in_the_matrix(app: Flask) -> None:
     """A new route cannot be added without deciding who may open it."""
-    covered = {path.replace("{", "<").replace("}", ">") for _m, path, _o in URLS}
+    covered = {path.replace("{", "<").replace("}", ">") for _m, path, _o in URLS + JOB_URLS}
     routes = {
         rule.rule
         for rule in app.url_map.iter_rules()
@@ -227,6 +241,7 @@ def test_every_workspace_route_is_in_the_matrix(app: Flask) -> None:
         .replace("<int:grant_id>", "<gr>")
         .replace("<int:user_id>", "<u>")
         .replace("<int:invitation_id>", "1")
+        .replace("<int:job_id>", "1")
         for route in routes
     }
     templated = {

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from catalog.audit import Actor, AuditEntry
 from catalog.models import (
     HelperGrant,
     MemberRole,
@@ -17,9 +18,7 @@ from catalog.models import (
     ProducerStatus,
 )
 from catalog.workspace import producers
-from catalog.workspace.audit import Actor
 from catalog.workspace.errors import NotAllowed, WorkspaceError
-from catalog.workspace.models import AuditEntry
 from market.accounts.models import Role, User
 from market.extensions import db
 from tests.workspace.conftest import Shop
@@ -28,7 +27,7 @@ from tests.workspace.samples import jpeg_bytes
 SIGNUP = {
     "kind": "household",
     "name": "Hộ bà Hoa",
-    "place": "074:phu-luu",
+    "place": "02392",
     "address": "Thôn 3",
     "phone": "0912 345 678",
     "story": "Cam sành trồng trên đồi.",
@@ -94,6 +93,8 @@ def test_a_suspended_shop_sees_the_reason(app: Flask, as_owner: FlaskClient, sho
     ("change", "field"),
     [
         ({"place": "074:khong-co"}, "place"),
+        ({"place": "00004"}, "place"),  # a ward of Hà Nội: producers are in the province
+        ({"area": "ha-noi"}, "area"),
         ({"phone": "12345"}, "phone"),
         ({"bank_account": "12ab"}, "bank_account"),
         ({"bank_holder": ""}, "bank_account"),
@@ -139,7 +140,7 @@ def test_two_shops_with_the_same_name_get_distinct_slugs(
     app: Flask, make_user: Callable[..., User]
 ) -> None:
     with app.app_context():
-        profile = producers.Profile("HTX Chè", "htx", "074", "phu-luu", "", "0912345678", "")
+        profile = producers.Profile("HTX Chè", "htx", "02392", "", "", "0912345678", "")
         none = producers.BankAccount(None, None, None)
         first = producers.create_producer(make_user(), profile, none, None)
         second = producers.create_producer(make_user(), profile, none, None)

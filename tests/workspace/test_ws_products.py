@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from catalog import stock_history
+from catalog.audit import AuditEntry
 from catalog.models import (
     Category,
     Certification,
@@ -19,9 +21,10 @@ from catalog.models import (
     ProductStatus,
     ReviewStatus,
 )
-from catalog.workspace import products, stock
-from catalog.workspace.models import AuditEntry, StockMovement, StockReason
+from catalog.stock_history import StockMovement, StockReason
+from catalog.workspace import products
 from market.extensions import db
+from market.i18n import local_today
 from tests import factories
 from tests.workspace.conftest import Shop
 from tests.workspace.samples import jpeg_bytes
@@ -217,7 +220,7 @@ def test_an_ocop_claim_is_pending_with_its_scan_and_a_36_month_validity(
 @pytest.mark.parametrize(
     ("data", "field"),
     [
-        ({"decision_date": (date.today() + timedelta(days=1)).isoformat()}, "decision_date"),
+        ({"decision_date": (local_today() + timedelta(days=1)).isoformat()}, "decision_date"),
         ({"decision_date": "2019-01-01"}, "decision_date"),
         ({"scan": (io.BytesIO(b"%PDF-1.4"), "qd.pdf")}, "scan"),
         ({"scan": None}, "scan"),
@@ -296,7 +299,7 @@ def test_a_sale_recorded_by_the_orders_package_joins_the_history(app: Flask, sho
             .where(Product.id == item.id, Product.stock >= 2)
             .values(stock=Product.stock - 2)
         )
-        movement = stock.record_stock_change(
+        movement = stock_history.record_stock_change(
             item, -2, "sale", None, order_ref="CQ7K2M", unit_price=35_000
         )
         db.session.commit()
@@ -307,7 +310,7 @@ def test_a_zero_stock_change_is_not_a_movement(app: Flask, shop: Shop) -> None:
     with app.app_context():
         item = db.session.get(Product, shop.product_id)
         with pytest.raises(ValueError):
-            stock.record_stock_change(item, 0, StockReason.SALE, None)
+            stock_history.record_stock_change(item, 0, StockReason.SALE, None)
 
 
 def test_the_product_list_filters_by_status_text_and_low_stock(
@@ -326,3 +329,15 @@ def test_the_product_list_filters_by_status_text_and_low_stock(
     low = as_owner.get(f"{base}?low=1").get_data(as_text=True)
     assert "Chè Shan tuyết" in low and "Cam sành" not in low
     assert as_owner.get(f"{base}?status=nonsense&page=abc").status_code == 200
+
+
+def test_a_new_product_without_a_name_is_refused_in_vietnamese(
+    app: Flask, as_owner: FlaskClient, shop: Shop
+) -> None:
+    response = as_owner.post(
+        f"/ban-hang/{shop.producer_id}/san-pham/moi", data=_form(app, name="", stock="nhiều")
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Vui lòng điền thông tin này." in page
+    assert "This field is required." not in page

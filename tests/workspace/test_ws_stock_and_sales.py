@@ -9,9 +9,12 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from catalog import stock_history
+from catalog.audit import AuditEntry
 from catalog.models import AreaStatus, GrowingArea, Lot, Producer, Product, ReviewStatus
-from catalog.workspace import areas, bulk, dashboard, stock
-from catalog.workspace.models import AuditEntry, StockMovement, StockReason
+from catalog.stock_history import StockMovement, StockReason
+from catalog.workspace import areas, bulk, dashboard
+from market import registry
 from market.accounts.models import User
 from market.extensions import db
 from tests import factories
@@ -82,7 +85,7 @@ def test_a_sale_made_while_the_form_was_open_is_not_undone(
         item = db.session.get(Product, ids[0])
         item.stock = Product.stock - 2  # meanwhile a shopper buys 2
         db.session.flush()
-        stock.record_stock_change(
+        stock_history.record_stock_change(
             item, -2, StockReason.SALE, None, order_ref="A1", unit_price=10_000
         )
         db.session.commit()
@@ -139,7 +142,7 @@ def _sell(app: Flask, product_id: int, units: int, price: int, order: str, when:
         item = db.session.get(Product, product_id)
         item.stock = Product.stock - units
         db.session.flush()
-        movement = stock.record_stock_change(
+        movement = stock_history.record_stock_change(
             item, -units, StockReason.SALE, None, order_ref=order, unit_price=price
         )
         movement.created_at = when
@@ -162,7 +165,7 @@ def test_the_dashboard_draws_the_daily_chart_and_table_without_script(
     _sell(app, shop.product_id, 2, 35_000, "A", datetime.now(UTC).replace(tzinfo=None))
     page = as_owner.get(f"/ban-hang/{shop.producer_id}/tong-quan?period=7d").get_data(as_text=True)
     assert page.count("<rect ") == 7
-    assert "70.000 ₫" in page
+    assert "70.000 ₫" in page
     main = page.split('<main id="main"', 1)[1].split("</main>", 1)[0]
     assert "<script" not in main
 
@@ -203,7 +206,7 @@ def test_returns_are_taken_off_the_sales(app: Flask, shop: Shop) -> None:
         item = db.session.get(Product, shop.product_id)
         item.stock = Product.stock + 1
         db.session.flush()
-        movement = stock.record_stock_change(
+        movement = stock_history.record_stock_change(
             item, 1, StockReason.RETURN, None, order_ref="A", unit_price=10_000
         )
         movement.created_at = datetime(2026, 3, 10, 3, 0)
@@ -229,9 +232,9 @@ def test_orders_awaiting_fulfilment_come_from_a_plugged_in_counter(
     with app.app_context():
         # The orders package plugs its counter in; without one the dashboard shows no figure.
         assert dashboard.awaiting_fulfilment(shop.producer_id) == 0
-        app.extensions.pop(dashboard.COUNTER_KEY)
+        app.extensions.pop(registry.FULFILMENT_COUNTER.key)
         assert dashboard.awaiting_fulfilment(shop.producer_id) is None
-        dashboard.set_awaiting_fulfilment_counter(lambda producer_id: 7)
+        registry.FULFILMENT_COUNTER.set(app, registry.FulfilmentCounter(lambda producer_id: 7))
         assert dashboard.awaiting_fulfilment(shop.producer_id) == 7
 
 
@@ -247,7 +250,7 @@ AREA = {
     "variety": "",
     "area_ha": "12.5",
     "households": "34",
-    "place": "074:phu-luu",
+    "place": "02392",
     "latitude": "21.8",
     "longitude": "105.2",
     "certification": "vietgap",
@@ -297,8 +300,8 @@ def test_reinstating_or_recoding_an_area_sends_it_back_to_review(app: Flask, sho
         data = areas.AreaData(
             code=area.code,
             crop=area.crop,
-            district_code=area.district_code,
             commune_code=area.commune_code,
+            area_slug=area.area_slug,
             status=AreaStatus.SUSPENDED,
         )
         areas.update_area(area, data, shop.actor())

@@ -10,9 +10,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from catalog import audit
 from catalog.models import GrowingArea, OcopRecognition, Producer, ProducerStatus, Product
-from catalog.storefront import local_today
+from catalog.workspace.labels import template_labels as workspace_labels
+from catalog.workspace.views import AUDIT_PAGE_SIZE
 from market.extensions import db
+from market.i18n import local_today
 from market.markets import approvals
 from market.markets.approvals import Decision
 from market.markets.errors import MarketError
@@ -68,11 +71,23 @@ def producer(producer_id: int) -> ResponseReturnValue:
         producer=item,
         product_count=product_count,
         recognitions=approvals.recognitions_of(item.id),
+        going_public=approvals.products_going_public(item.id),
         areas=approvals.producer_areas(item.id),
         decisions=approvals.decisions_for(item.id),
         form=DecisionForm(),
         moves=[d for d, (source, _t) in approvals.PRODUCER_MOVES.items() if source == item.status],
         today=local_today(),
+    )
+
+
+@bp.get("/nha-san-xuat/<int:producer_id>/nhat-ky")
+@provincial_manager_required
+def producer_audit(producer_id: int) -> ResponseReturnValue:
+    """A producer's change log, read-only, for managers (a household has no account to read it)."""
+    item = db.get_or_404(Producer, producer_id)
+    page = db.paginate(audit.entries_for(item.id), per_page=AUDIT_PAGE_SIZE, error_out=False)
+    return render_template(
+        "markets/producer_audit.html", producer=item, page=page, **workspace_labels()
     )
 
 

@@ -12,35 +12,35 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from catalog.bank_checks import PayoutAccount, confirm_account, is_checked
 from catalog.models import Producer, ProducerStatus, Product
-from catalog.storefront import local_today
-from catalog.workspace.forms import options
+from market.accounts import grants
 from market.extensions import db
-from market.markets import approvals, posters, reports, sales, scopes, stalls
+from market.forms import form_error, options
+from market.i18n import local_today
+from market.markets import approvals, place_reviews, posters, reports, sales, scopes, stalls
 from market.markets.access import market_or_404, stall_or_404, visible
 from market.markets.errors import MarketError
 from market.markets.forms import (
+    ActionForm,
     ManagerForm,
     MarketForm,
+    ProvincialGrantForm,
     RemoveManagerForm,
     StallForm,
     StallProductsForm,
 )
 from market.markets.labels import template_labels
 from market.markets.models import Market, MarketManager, Stall
-from market.permissions import is_provincial, manager_required, provincial_manager_required
+from market.permissions import (
+    admin_required,
+    is_provincial,
+    manager_required,
+    provincial_manager_required,
+)
 
 bp = Blueprint("markets", __name__, url_prefix="/quan-ly")
 bp.context_processor(template_labels)
-
-
-def form_error(form: object, error: MarketError) -> None:
-    """Show a service's refusal next to the field it names, else as a flash message."""
-    target = getattr(form, error.field or "", None)
-    if target is not None and hasattr(target, "errors"):
-        target.errors = [*target.errors, str(error)]
-    else:
-        flash(str(error), "error")
 
 
 @bp.get("")
@@ -60,6 +60,7 @@ def home() -> ResponseReturnValue:
         today_summary=reports.summary(scope, period),
         week_summary=reports.summary(scope, week),
         queues=approvals.queue_counts() if is_provincial(current_user) else None,
+        places_open=place_reviews.open_count() if is_provincial(current_user) else 0,
         markets=markets,
         stall_counts=_stall_counts([m.id for m in markets]),
         provincial=is_provincial(current_user),
@@ -86,7 +87,7 @@ def market_list() -> ResponseReturnValue:
     markets = db.session.scalars(
         sa.select(Market)
         .where(visible(Market.id, current_user))
-        .order_by(Market.district_code, Market.name)
+        .order_by(Market.area_slug, Market.name)
     ).all()
     return render_template(
         "markets/markets.html",
@@ -97,11 +98,10 @@ def market_list() -> ResponseReturnValue:
 
 
 def _market_data(form: MarketForm) -> stalls.MarketData:
-    district, commune = form.district_commune()
     return stalls.MarketData(
         name=form.name.data or "",
-        district_code=district,
-        commune_code=commune,
+        commune_code=form.place.data or "",
+        area_slug=form.area.data or "",
         address=form.address.data or "",
         market_days=form.market_days.data or "",
         active=bool(form.active.data),
@@ -131,7 +131,8 @@ def market(market_id: int) -> ResponseReturnValue:
     item = market_or_404(market_id)
     form = MarketForm(obj=item)
     if request.method == "GET":
-        form.place.data = f"{item.district_code}:{item.commune_code}"
+        form.place.data = item.commune_code or ""
+        form.area.data = item.area_slug or ""
     if form.validate_on_submit():
         try:
             stalls.update_market(item, _market_data(form))
@@ -184,6 +185,32 @@ def manager_remove(market_id: int) -> ResponseReturnValue:
         stalls.remove_manager(item, int(form.user_id.data))
         flash(_("The manager no longer runs this market."), "success")
     return redirect(url_for(".market", market_id=item.id) + "#managers")
+
+
+@bp.route("/quan-ly-tinh", methods=["GET", "POST"])
+@admin_required
+def provincial() -> ResponseReturnValue:
+    """Admins give managers the whole province (money, payouts, approvals), or take it back."""
+    form = ProvincialGrantForm()
+    if form.validate_on_submit():
+        granted = form.grant.data == "1"
+        try:
+            user = grants.set_provincial(form.login.data, granted, by=f"user {current_user.id}")
+        except grants.NotAManager as error:
+            form.login.errors = [*form.login.errors, error.message]
+        else:
+            message = (
+                _("%(name)s now manages the whole province.", name=user.name)
+                if granted
+                else _("%(name)s no longer manages the whole province.", name=user.name)
+            )
+            flash(message, "success")
+            return redirect(url_for(".provincial"))
+    return render_template(
+        "markets/provincial.html",
+        form=form,
+        managers=grants.provincial_managers(),
+    )
 
 
 # -- stalls -----------------------------------------------------------------------------------
@@ -258,6 +285,8 @@ def stall(stall_id: int) -> ResponseReturnValue:
         form=form,
         products_form=products_form,
         check_code=stalls.check_code(item),
+        account_checked=_account_checked(item),
+        check_form=ActionForm(prefix="check"),
         public_url=stalls.public_url(item),
         recent=sales.recent_sales(item, since - timedelta(days=6), limit=20),
         today_totals=sales.totals_since(item, since),
@@ -293,6 +322,31 @@ def stall_products(stall_id: int) -> ResponseReturnValue:
     return redirect(url_for(".stall", stall_id=item.id) + "#products")
 
 
+def _account_checked(stall: Stall) -> bool:
+    """Whether a manager checked the stall's account as its producer's (catalog's rule)."""
+    return is_checked(stall.producer_id, stall.bank_bin, stall.bank_account, stall.bank_holder)
+
+
+def _unchecked_poster(stall: Stall) -> ResponseReturnValue | None:
+    """A poster carries only a checked account: otherwise back to the stall page, and why."""
+    if _account_checked(stall):
+        return None
+    flash(_("A provincial manager must check the stall's account before its poster is printed."))
+    return redirect(url_for(".stall", stall_id=stall.id), 303)
+
+
+@bp.post("/sap/<int:stall_id>/kiem-tra-tai-khoan")
+@provincial_manager_required
+def check_stall_account(stall_id: int) -> ResponseReturnValue:
+    """A provincial manager confirms the stall account's holder is the stall's producer."""
+    item = stall_or_404(stall_id)
+    if ActionForm(prefix="check").validate_on_submit():
+        account = PayoutAccount(item.bank_bin, item.bank_account, item.bank_holder)
+        confirm_account(item.producer_id, current_user.id, account)
+        flash(_("Account checked: the poster can be printed."), "success")
+    return redirect(url_for(".stall", stall_id=item.id), 303)
+
+
 @bp.get("/sap/<int:stall_id>/ap-phich-<size>.pdf")
 @manager_required
 def poster_pdf(stall_id: int, size: str) -> ResponseReturnValue:
@@ -300,6 +354,8 @@ def poster_pdf(stall_id: int, size: str) -> ResponseReturnValue:
     item = stall_or_404(stall_id)
     if size not in posters.SIZES:
         abort(404)
+    if (refused := _unchecked_poster(item)) is not None:
+        return refused
     return _download(
         posters.poster_pdf(item, size), "application/pdf", f"ap-phich-{item.code}-{size}.pdf"
     )
@@ -310,6 +366,8 @@ def poster_pdf(stall_id: int, size: str) -> ResponseReturnValue:
 def poster_png(stall_id: int) -> ResponseReturnValue:
     """The stall's poster as a PNG image (A5 proportions)."""
     item = stall_or_404(stall_id)
+    if (refused := _unchecked_poster(item)) is not None:
+        return refused
     return _download(posters.poster_png(item), "image/png", f"ap-phich-{item.code}.png")
 
 

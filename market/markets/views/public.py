@@ -11,7 +11,6 @@ from flask.typing import ResponseReturnValue
 
 from catalog.listing import public_products
 from catalog.models import Product
-from catalog.storefront import local_today
 from market import banks
 from market.extensions import db
 from market.markets import stalls
@@ -44,5 +43,4 @@ def stall(code: str) -> ResponseReturnValue:
         share_url=stalls.public_url(item),
         products=products,
         producer_public=item.producer.is_verified,
-        today=local_today(),
     )

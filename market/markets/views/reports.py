@@ -1,7 +1,8 @@
 """Sales reports (``/quan-ly/bao-cao``): charts and tables on the page, CSV and XLSX exports.
 
 The scope and period come from the URL and are checked against what the manager may see; a
-bad value falls back to the default with a note, never an error page.
+bad value falls back to the default with a note, never an error page. The CSVs stream as they
+are read; the workbook is made by a job, followed on a page that refreshes itself.
 """
 
 from datetime import date
@@ -9,26 +10,28 @@ from datetime import date
 from flask import (
     Blueprint,
     Response,
+    abort,
     flash,
+    redirect,
     render_template,
     request,
-    send_file,
     stream_with_context,
+    url_for,
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date, get_locale
 from flask_login import current_user
 
-from catalog.storefront import local_today
-from market.i18n import format_vnd
-from market.markets import charts, exports, reports, scopes
-from market.markets.forms import ReportForm
+from market.extensions import db
+from market.i18n import format_vnd, local_today
+from market.jobs import files
+from market.jobs.models import Job
+from market.markets import charts, export_jobs, exports, reports, scopes
+from market.markets.forms import ActionForm, ReportForm
 from market.markets.scopes import Grain, Period, Scope
 from market.permissions import manager_required
 
 bp = Blueprint("market_reports", __name__, url_prefix="/quan-ly/bao-cao")
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _chosen(announce: bool = True) -> tuple[Scope, Period]:
@@ -85,6 +88,9 @@ def report() -> ResponseReturnValue:
         timeline=timeline,
         tick=tick,
         export_args=args,
+        measures_of=reports.measures_of,
+        all_open=request.args.get("sections") == "all",
+        export_form=ActionForm(),
     )
 
 
@@ -117,19 +123,51 @@ def lines_csv() -> ResponseReturnValue:
     return _csv(exports.lines_csv(scope, period), _filename(scope, period, "chi-tiet", "csv"))
 
 
-@bp.get("/bao-cao.xlsx")
+@bp.post("/bao-cao.xlsx")
 @manager_required
 def workbook() -> ResponseReturnValue:
-    """The report and its sales lines as an XLSX workbook."""
+    """Start making the report and its sales lines as an XLSX workbook; follow it on a page."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
     scope, period = _chosen(announce=False)
-    result = reports.build(scope, period, str(get_locale()))
-    handle = exports.report_xlsx(result)
-    response = send_file(
-        handle,
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=_filename(scope, period, "tong-hop", "xlsx"),
-        max_age=0,
-    )
+    job_id = export_jobs.start_workbook(scope, period, current_user, str(get_locale()))
+    return redirect(url_for("market_reports.workbook_progress", job_id=job_id))
+
+
+def _own_workbook(job_id: int) -> Job:
+    """A workbook job this manager started, on a scope they may still see; else 404."""
+    job = db.session.get(Job, job_id)
+    if (
+        job is None
+        or job.kind != export_jobs.KIND
+        or job.user_id != current_user.id
+        or export_jobs.scope_for(job.payload, current_user) is None
+    ):
+        abort(404)
+    return job
+
+
+@bp.get("/xuat/<int:job_id>")
+@manager_required
+def workbook_progress(job_id: int) -> ResponseReturnValue:
+    """How far the workbook is, and its download link once it is made."""
+    job = _own_workbook(job_id)
+    scope = export_jobs.scope_for(job.payload, current_user)
+    period = export_jobs.period_of(job.payload)
+    return render_template("markets/export_progress.html", job=job, scope=scope, period=period)
+
+
+@bp.get("/xuat/<int:job_id>/tai-ve")
+@manager_required
+def workbook_download(job_id: int) -> ResponseReturnValue:
+    """The workbook the job made, as an attachment."""
+    job = _own_workbook(job_id)
+    data = files.read((job.result or {}).get("file"))
+    if data is None:
+        abort(404)
+    scope = export_jobs.scope_for(job.payload, current_user)
+    name = _filename(scope, export_jobs.period_of(job.payload), "tong-hop", "xlsx")
+    response = Response(data, mimetype=export_jobs.XLSX)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -14,9 +14,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from catalog.storefront import local_today
 from market.extensions import db
-from market.i18n import format_vnd
+from market.i18n import format_vnd, local_today
 from market.markets import sales, scopes
 from market.markets.access import seller_stall_or_404, stalls_for_seller
 from market.markets.errors import MarketError
