@@ -5,7 +5,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.accounts.conftest import last_code
 from tests.browser.conftest import LiveServer, no_horizontal_scroll
@@ -45,11 +45,11 @@ def test_sign_up_with_a_number_and_reset_the_password_by_sms(
     assert code.get_attribute("inputmode") == "numeric"
     code.fill("000000" if last_code(live_server.app, NUMBER) != "000000" else "111111")
     page.get_by_role("button", name="Xác nhận").click()
-    assert page.get_by_text("Bạn còn thử được 4 lần.").is_visible()
+    expect(page.get_by_text("Bạn còn thử được 4 lần.")).to_be_visible()
     _shot(page, "code")
     page.get_by_label("Mã trong SMS").fill(last_code(live_server.app, NUMBER))
     page.get_by_role("button", name="Xác nhận").click()
-    assert page.get_by_text("Chào mừng Hoàng Thị Lan đến với Chợ Quê!").is_visible()
+    expect(page.get_by_text("Chào mừng Hoàng Thị Lan đến với Chợ Quê!")).to_be_visible()
 
     page.context.clear_cookies()
     page.goto("/tai-khoan/quen-mat-khau")
@@ -60,7 +60,9 @@ def test_sign_up_with_a_number_and_reset_the_password_by_sms(
     page.get_by_label("Nhập lại mật khẩu").fill(NEW)
     _shot(page, "reset-code")
     page.get_by_role("button", name="Xác nhận").click()
-    assert page.get_by_text("Mật khẩu đã được đổi. Hãy đăng nhập bằng mật khẩu mới.").is_visible()
+    expect(
+        page.get_by_text("Mật khẩu đã được đổi. Hãy đăng nhập bằng mật khẩu mới.")
+    ).to_be_visible()
 
     page.get_by_label("Email hoặc số di động").fill("+84 912 345 678")
     page.get_by_label("Mật khẩu", exact=True).fill(NEW)
