@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,3 +139,11 @@ def stop(process: subprocess.Popen) -> None:
         # may already lead another test run's process group: never signal a living leader's.
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
+
+
+def wait_for(check: Callable[[], object], seconds: float = 90, what: str = "") -> None:
+    """Poll ``check`` until it is true; fail after ``seconds`` (a hang, not a speed test)."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, f"timed out waiting for {what or check}"
+        time.sleep(0.05)

@@ -1,8 +1,8 @@
 """Product search that understands Vietnamese shoppers: one interface, three backends.
 
 ``SEARCH_BACKEND`` picks tantivy (default: an embedded Rust index in the instance folder),
-Whoosh (the same, in pure Python) or PostgreSQL (folded text and trigrams in the shared
-database, for several app servers). Changes reach the index through an outbox written in the
+Whoosh (the same, in pure Python) or PostgreSQL (folded text and a table of known words in the
+shared database, for several app servers). Changes reach the index through an outbox written in the
 same transaction (see ``indexing``).
 """
 

@@ -2,7 +2,6 @@
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -15,7 +14,7 @@ from market.extensions import db
 from market.notify import Channel
 from market.notify.channels.log import OUTBOX
 from tests.notices.conftest import sms_sent
-from tests.recorded_http import RecordedTransport, load
+from tests.recorded_http import RecordedTransport
 
 PASSWORD = "mật khẩu tốt 123"
 
@@ -82,16 +81,6 @@ def last_code(app: Flask, number: str) -> str:
     texts = [text for to, text in sent_sms(app) if to == number]
     assert texts, f"no SMS to {number}"
     return code_in(texts[-1])
-
-
-@pytest.fixture
-def esms(app: Flask, recorded_http: RecordedTransport) -> RecordedTransport:
-    """SMS through the eSMS gateway as in production, answered from notify's recording."""
-    app.config.update(
-        ESMS_API_KEY="test-api-key", ESMS_SECRET_KEY="test-secret", ESMS_BRANDNAME="CHOQUE"
-    )
-    recorded_http.add(*load(Path(__file__).parent.parent / "notify/recorded/esms.json"))
-    return recorded_http
 
 
 def code_sent_through(gateway: RecordedTransport, number: str) -> str:

@@ -4,7 +4,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +17,7 @@ from market.extensions import db
 from market.jobs import enqueue
 from market.jobs.models import Job, JobState
 from tests.jobs import worker_app  # noqa: F401  (registers test.slow here too)
-from tests.servers import die_with_parent
+from tests.servers import die_with_parent, wait_for
 
 FLASK = str(Path(sys.executable).with_name("flask"))
 
@@ -59,13 +58,6 @@ def start_worker(app_config: dict, tmp_path: Path) -> Iterator[Callable[[], subp
             process.wait(timeout=20)
 
 
-def _wait_for(check: Callable[[], bool], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
-
-
 def _job(app: Flask, job_id: int) -> Job:
     with app.app_context():
         job = db.session.get(Job, job_id)
@@ -82,7 +74,7 @@ def _slow_job_started(
         job_id = enqueue("test.slow", {"dir": str(tmp_path)})
         db.session.commit()
     first = start_worker()
-    _wait_for((tmp_path / "started").exists)
+    wait_for((tmp_path / "started").exists)
     return job_id, first
 
 
@@ -95,7 +87,7 @@ def test_a_job_whose_worker_is_killed_mid_job_is_retried_and_completed_once(
     assert _job(app, job_id).state is JobState.RUNNING
     (tmp_path / "hold").unlink()
     second = start_worker()
-    _wait_for(lambda: _job(app, job_id).state is JobState.DONE)
+    wait_for(lambda: _job(app, job_id).state is JobState.DONE)
     job = _job(app, job_id)
     assert job.attempts == 2
     started = (tmp_path / "started").read_text().split()
@@ -110,9 +102,9 @@ def test_a_job_running_longer_than_its_lease_is_not_taken_over_from_a_live_worke
     claimed_until = _job(app, job_id).locked_until
     start_worker()  # polls every 0.1 s for anything claimable
     # Twice the 2 s lease passes while the job runs: the first worker's heartbeat renews it.
-    _wait_for(lambda: _job(app, job_id).locked_until > claimed_until + timedelta(seconds=4))
+    wait_for(lambda: _job(app, job_id).locked_until > claimed_until + timedelta(seconds=4))
     (tmp_path / "hold").unlink()
-    _wait_for(lambda: _job(app, job_id).state is JobState.DONE)
+    wait_for(lambda: _job(app, job_id).state is JobState.DONE)
     assert _job(app, job_id).attempts == 1
     assert (tmp_path / "started").read_text().split() == [str(first.pid)]
     assert (tmp_path / "completed").read_text().split() == [str(first.pid)]
@@ -130,7 +122,7 @@ def test_a_job_written_in_a_rolled_back_transaction_never_runs(
         job_id = enqueue("test.slow", {"dir": str(kept)})
         db.session.commit()
     worker = start_worker()
-    _wait_for(lambda: _job(app, job_id).state is JobState.DONE)
+    wait_for(lambda: _job(app, job_id).state is JobState.DONE)
     worker.send_signal(signal.SIGTERM)
     assert worker.wait(timeout=20) == 0
     assert (kept / "completed").exists() and list(lost.iterdir()) == []

@@ -11,8 +11,7 @@ import http.client
 import os
 import re
 import subprocess
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -156,14 +155,6 @@ class Site:
     def kill_worker(self, worker: Worker) -> None:
         """``kill -9`` one worker process."""
         kill_hard(worker.process)
-
-
-def wait_for(check: Callable[[], object], seconds: float = 90, what: str = "") -> None:
-    """Poll ``check`` until it is true; fail after ``seconds`` (a hang, not a speed test)."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting for {what or check}"
-        time.sleep(0.05)
 
 
 @pytest.fixture(scope="module")

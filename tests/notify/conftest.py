@@ -1,8 +1,7 @@
-"""Notify's test fixtures: notice templates, configured providers, running retries."""
+"""Notify's test fixtures: notice templates, running retries (eSMS, Zalo: tests/conftest.py)."""
 
 from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -14,9 +13,6 @@ from market.extensions import db
 from market.jobs import runner
 from market.jobs.models import Job, JobState
 from market.notify import templates
-from tests.recorded_http import RecordedTransport, load
-
-RECORDED = Path(__file__).parent / "recorded"
 
 templates.define(
     "test_order_placed",
@@ -32,24 +28,6 @@ templates.define(
     email_body=_l("%(text)s"),
     sms=_l("%(text)s"),
 )
-
-
-@pytest.fixture
-def esms(app: Flask, recorded_http: RecordedTransport) -> RecordedTransport:
-    """SMS through eSMS, answered from ``recorded/esms.json``."""
-    app.config.update(
-        ESMS_API_KEY="test-api-key", ESMS_SECRET_KEY="test-secret", ESMS_BRANDNAME="CHOQUE"
-    )
-    recorded_http.add(*load(RECORDED / "esms.json"))
-    return recorded_http
-
-
-@pytest.fixture
-def zalo(app: Flask, recorded_http: RecordedTransport) -> RecordedTransport:
-    """Zalo ZNS through the OA's token, answered from ``recorded/zalo_zns.json``."""
-    app.config.update(ZALO_OA_ACCESS_TOKEN="test-oa-token")
-    recorded_http.add(*load(RECORDED / "zalo_zns.json"))
-    return recorded_http
 
 
 @pytest.fixture

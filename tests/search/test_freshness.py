@@ -4,7 +4,6 @@ import json
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from market.extensions import db
 from market.jobs.worker import Worker
 from tests import factories
 from tests.search.conftest import api_ids
+from tests.servers import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -155,9 +155,10 @@ def test_a_failing_index_write_keeps_the_change_and_the_search_answers(
     assert api_ids(client, "quyt") == [catalog["Bưởi Soi Hà"]]
 
 
-def test_a_worker_applies_another_process_change_within_two_seconds(
+def test_a_running_worker_applies_another_process_change_with_no_search_asking(
     app: Flask, app_config: dict, catalog: dict[str, int]
 ) -> None:
+    """How soon is measured by ``bench/freshness_bench.py``; here only that it gets there."""
     with app.app_context():
         indexing.apply_pending()
     worker = Worker(app, poll_seconds=0.05)
@@ -165,19 +166,21 @@ def test_a_worker_applies_another_process_change_within_two_seconds(
     thread.start()
     try:
         _run(app_config, "rename", f"{catalog['Bưởi Soi Hà']}:Quýt vàng Yên Sơn")
-        deadline = time.monotonic() + 2.0
-        found: list[int] = []
         with app.app_context():
             backend = indexing.backend()
-            while time.monotonic() < deadline and not found:
+
+            def found() -> list[int]:
+                # Straight to the index: with JOBS_EAGER a search through the app applies it.
                 plan = plan_query("quyt", backend)
-                found = backend.search(SearchRequest(text="quyt", facets=False), plan).ids
+                ids = backend.search(SearchRequest(text="quyt", facets=False), plan).ids
                 db.session.rollback()
-                time.sleep(0.05)
+                return ids
+
+            wait_for(found, seconds=30, what="the worker to apply the rename")
+            assert found() == [catalog["Bưởi Soi Hà"]]
     finally:
         worker.stopping.set()
         thread.join(timeout=10)
-    assert found == [catalog["Bưởi Soi Hà"]]
 
 
 def test_a_suspended_producer_in_this_process_is_gone_too(
