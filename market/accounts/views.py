@@ -101,9 +101,15 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/dang-xuat")
 def logout() -> ResponseReturnValue:
-    """Sign out this device and drop its remember-me cookie (a POST: no link can do it)."""
+    """Sign out (a POST: no link can do it), ending every session of the account.
+
+    Sessions live in signed cookies, so ending only this one would leave a stolen copy of it, or
+    of its remember-me cookie, signed in: the account's session version moves on instead.
+    """
+    if current_user.is_authenticated:
+        services.sign_out_everywhere(current_user)
     logout_user()
-    flash(_("You are signed out."), "info")
+    flash(_("You are signed out, here and on your other devices."), "info")
     return redirect(url_for("catalog.home"))
 
 

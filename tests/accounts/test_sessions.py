@@ -1,5 +1,5 @@
-"""Other sessions of an account end when its password changes or is reset, and on "sign out on all
-devices"; signing out drops the device's remember-me cookie."""
+"""Other sessions of an account end when its password changes or is reset, on "sign out on all
+devices" and on signing out; signing out drops the device's remember-me cookie."""
 
 import re
 from collections.abc import Callable
@@ -120,6 +120,21 @@ def test_signing_out_drops_the_remember_me_cookie_of_that_device(
     phone.post("/tai-khoan/dang-xuat")
     assert phone.get_cookie("remember_token") is None
     assert not signed_in(phone)
+
+
+def test_signing_out_ends_a_stolen_copy_of_the_session_and_of_the_remember_me_cookie(
+    app: Flask, device: Callable[..., FlaskClient]
+) -> None:
+    phone = device(remember=True)
+    session_copy = app.test_client()
+    session_copy.set_cookie("session", phone.get_cookie("session").value)
+    cookie_copy = stolen_remember_cookie(app, phone)
+    assert signed_in(session_copy) and signed_in(cookie_copy), "copies work until the owner acts"
+    page = phone.post("/tai-khoan/dang-xuat", follow_redirects=True)
+    assert "Bạn đã đăng xuất, trên thiết bị này và các thiết bị khác." in page.text
+    assert not signed_in(session_copy)
+    assert not signed_in(cookie_copy)
+    assert signed_in(device()), "signing in again works"
 
 
 def test_a_cookie_from_before_session_versions_signs_nobody_in(

@@ -125,7 +125,9 @@ def test_sign_up_then_sign_out_and_sign_in_again(
     expect(page.locator(".account-name")).to_have_text("Hoàng Thị Lan")
 
     open_account_menu(page).get_by_role("button", name="Đăng xuất").click()
-    expect(page.get_by_role("status")).to_have_text("Bạn đã đăng xuất.")
+    expect(page.get_by_role("status")).to_have_text(
+        "Bạn đã đăng xuất, trên thiết bị này và các thiết bị khác."
+    )
     expect(page.get_by_role("link", name="Đăng nhập")).to_be_visible()
 
     page.get_by_role("link", name="Đăng nhập").click()
