@@ -166,3 +166,26 @@ def test_migrations_keep_the_rows_of_tables_they_do_not_drop(
         assert {table: n for table, n in _rows().items() if table in kept} == kept
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_upgrading_past_0016_makes_no_manager_provincial(app_config: dict, tmp_path: Path) -> None:
+    """A manager with no market was read as the whole province before 0016; it grants nobody."""
+    app = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": _migration_url(tmp_path)})
+    with app.app_context():
+        upgrade(revision="0015_search_rows")
+        with db.engine.begin() as connection:
+            for name in ("removed from her only market", "never given one"):
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO users (name, email, password_hash, role, locale, active, "
+                        "created_at, session_version) VALUES (:name, :email, 'x', 'manager', "
+                        "'vi', :active, CURRENT_TIMESTAMP, 0)"
+                    ),
+                    {"name": name, "email": f"{len(name)}@example.vn", "active": True},
+                )
+        upgrade(revision="0016_provincial_grant")
+        with db.engine.connect() as connection:
+            provincial = connection.execute(sa.text("SELECT provincial FROM users")).scalars()
+            assert list(provincial) == [False, False]
+        downgrade(revision="base")
+        db.engine.dispose()

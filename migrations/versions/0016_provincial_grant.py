@@ -21,11 +21,10 @@ def upgrade():
     op.add_column(
         'users', sa.Column('provincial', sa.Boolean(), server_default=sa.false(), nullable=False)
     )
-    # Until now a manager assigned to no market was provincial: keep them so.
-    op.execute(
-        "UPDATE users SET provincial = TRUE WHERE role = 'manager' AND id NOT IN "
-        "(SELECT user_id FROM market_managers)"
-    )
+    # Nobody gets it here. Until now a manager assigned to no market was read as provincial, and
+    # that was the hole: a manager removed from their only market saw the whole province. Which
+    # of them an admin meant to be provincial cannot be told from the data, so an admin grants it
+    # again (`flask accounts provincial EMAIL`, or the console).
 
 
 def downgrade():
