@@ -3,7 +3,7 @@
 A market's manager runs their markets and nothing else; a manager assigned to no market (and
 without the provincial grant) manages nothing; only a provincial manager (an admin's grant)
 opens the province's pages and moves the marketplace's money. A route added to one of these
-blueprints must be classified here, or the first test fails.
+blueprints or under ``/quan-ly`` must be classified here, or the first test fails.
 """
 
 import re
@@ -45,8 +45,13 @@ MANAGED_BLUEPRINTS = (
     "payouts_manager",
     "trace_manage",
     "market_news",
+    "carrier_cod",
+    "jobs",
+    "notify",
+    "place_reviews",
 )
 MONEY_ENDPOINTS = {"payments_producer.refund": MONEY}
+CONSOLE = "/quan-ly"  # a route added under the console is walked whatever its blueprint
 
 SCOPES = {
     "markets.home": ANY,
@@ -100,6 +105,14 @@ SCOPES = {
     "trace_manage.index": PROVINCE,
     "trace_manage.lot": PROVINCE,
     "trace_manage.recall": PROVINCE,
+    "carrier_cod.overview": PROVINCE,
+    "carrier_cod.import_file": PROVINCE,
+    "jobs.failed": PROVINCE,
+    "jobs.retry": PROVINCE,
+    "notify.messages": PROVINCE,
+    "notify.retry": PROVINCE,
+    "place_reviews.queue": PROVINCE,
+    "place_reviews.resolve": PROVINCE,
     **MONEY_ENDPOINTS,
 }
 
@@ -109,7 +122,8 @@ def _covered(app: Flask) -> list[tuple[str, str, str]]:
     found = []
     for rule in app.url_map.iter_rules():
         blueprint = rule.endpoint.partition(".")[0]
-        if blueprint in MANAGED_BLUEPRINTS or rule.endpoint in MONEY_ENDPOINTS:
+        managed = blueprint in MANAGED_BLUEPRINTS or rule.rule.startswith(CONSOLE)
+        if managed or rule.endpoint in MONEY_ENDPOINTS:
             for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
                 found.append((rule.endpoint, method, rule.rule))
     return sorted(found)
