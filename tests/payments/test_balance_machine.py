@@ -10,7 +10,8 @@ payments, which Stripe closes won or lost; shoppers cancel orders, producers can
 hand parts over, record their own cash refunds and ask for card and transfer refunds, which a
 provincial manager approves or rejects; the manager refunds whole parts and flagged money, and
 runs payouts once parts are settled: the bank's debit notification confirms a line, a returned
-transfer reopens the balance, a line not paid yet can be withdrawn.
+transfer reopens the balance, a line not paid yet can be withdrawn; and the manager changes the
+default commission and producers' own (10 % VAT on each fee), charged on parts paid afterwards.
 
 Strategies never read the database: every choice is drawn from a fixed range (an order, a part,
 a payout line, a request by its position), and the rule resolves it against the database when it
@@ -64,6 +65,7 @@ from payments.carrier_cod import Remitted, record_remittance
 from payments.cod_models import CodReceivable, RemittanceSource
 from payments.earning_models import LineStatus, PayoutLine
 from payments.errors import PaymentError
+from payments.fees import DEFAULT_SCOPE, producer_scope, set_rule
 from payments.models import EntryKind, EntryStatus, LedgerEntry, PaymentMethod
 from payments.order_refunds import refund_order_part, refund_whole_part, refundable_amount
 from payments.order_target import find_order
@@ -116,6 +118,7 @@ SEQUENCE_TABLES = frozenset(
         "shipment_events",
         "cod_receivables",
         "cod_remittances",
+        "fee_rules",
     }
 )
 # Every choice among things the sequence made is a position in a fixed range, taken modulo how
@@ -160,6 +163,7 @@ def test_the_ledger_balances_after_every_step_of_any_sequence(
     clock: Callable[[float], None],  # Casso's signatures are checked against a fixed time
 ) -> None:
     manager = make_user(Role.MANAGER, provincial=True)
+    app.config["MARKETPLACE_FEE_VAT_BP"] = 1_000  # 10 % VAT on every fee the sequence charges
     owners = {shop.producer_a: shop.owner_a, shop.producer_b: shop.owner_b}
     numbers = itertools.count(1)
 
@@ -539,6 +543,22 @@ def test_the_ledger_balances_after_every_step_of_any_sequence(
                     record_remittance(line, RemittanceSource.STATEMENT, "ghn.csv", manager.id)
                     day += timedelta(days=1)
                 db.session.commit()
+
+        # -- fees -----------------------------------------------------------------------------
+
+        @rule(
+            producer=st.sampled_from([None, "a", "b"]),
+            rate_bp=st.sampled_from([0, 333, 750, 1_250, 3_000]),
+            delivery_carries=st.booleans(),
+        )
+        def the_manager_sets_a_fee_rule(
+            self, producer: str | None, rate_bp: int, delivery_carries: bool
+        ) -> None:
+            """The default commission or one producer's; parts paid later are charged by it."""
+            ids = {"a": shop.producer_a, "b": shop.producer_b}
+            scope = DEFAULT_SCOPE if producer is None else producer_scope(ids[producer])
+            with app.app_context():
+                set_rule(scope, rate_bp, delivery_carries=delivery_carries, actor_id=manager.id)
 
         # -- payouts --------------------------------------------------------------------------
 
