@@ -3,7 +3,7 @@
 Every stored place (producers, markets, growing areas, order addresses) moves from the hand-made
 pre-2025 district + commune to the official commune/ward code of today (``vietnam-provinces``),
 and producers, markets and growing areas keep their former district as an area of origin. The
-old-to-new table is frozen in ``migrations/data/places_0018.json``; a former commune it cannot
+old-to-new table is frozen in ``migrations/data/places_0021.json``; a former commune it cannot
 decide (split between new communes, or gone before 2025), or an address typed in another
 province whose commune name matches no single commune of today, is left without a code and
 listed in ``place_reviews`` for a manager. Nothing is guessed.
@@ -32,7 +32,7 @@ branch_labels = None
 depends_on = None
 
 MAPPING = json.loads(
-    (Path(__file__).parents[1] / 'data' / 'places_0018.json').read_text(encoding='utf-8')
+    (Path(__file__).parents[1] / 'data' / 'places_0021.json').read_text(encoding='utf-8')
 )
 HOME = '08'
 PLACED = ('producers', 'markets', 'growing_areas')
