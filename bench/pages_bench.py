@@ -36,7 +36,7 @@ import sqlalchemy as sa
 from market import create_app
 from market.extensions import db
 from catalog.models import Product
-from orders.addresses import home_address
+from orders.addresses import address_at
 from orders.checkout import CheckoutRequest, Contact, DeliveryChoice, LineRequest, place_order
 from orders.models import DeliveryMethod, PaymentMethod
 app = create_app()
@@ -50,7 +50,7 @@ with app.app_context():
         deliveries={p.producer_id: DeliveryChoice(DeliveryMethod.PICKUP_PRODUCER) for p in items},
         contact=Contact("Nguyễn Thị Lan", "0912345678", "lan@example.vn"),
         payment_method=PaymentMethod.BANK_TRANSFER,
-        address=home_address("074:phu-luu", "Thôn 3"),
+        address=address_at("02392", "Thôn 3"),
     ))
     print(order.access_token)
 """
