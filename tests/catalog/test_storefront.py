@@ -258,6 +258,15 @@ def test_area_filter(assortment: dict[str, Product], client: FlaskClient) -> Non
     assert listed(client, "?area=lam-binh") == []
 
 
+def test_commune_filter(assortment: dict[str, Product], client: FlaskClient) -> None:
+    assert set(listed(client, "?commune=02392")) == {"Cam sành Hàm Yên", "Mật ong bạc hà"}
+    assert set(listed(client, "?commune=02221&area=na-hang")) == {
+        "Chè Shan tuyết Na Hang",
+        "Rượu ngô men lá",
+    }
+    assert listed(client, "?commune=02509") == []  # Phường Mỹ Lâm: nobody sells from there
+
+
 @pytest.mark.parametrize(
     ("stars", "expected"),
     [

@@ -226,6 +226,13 @@ def test_sales_split_by_method_channel_area_market_and_producer(app: Flask, sale
             ("yen-son", 2, 200_000),
             ("ham-yen", 1, 60_000),
         ]
+        # The same sales by today's communes and wards: the city's 920.000 ₫ in two wards.
+        assert [(r.label, r.sales, r.value) for r in reports.by_commune(PROVINCE, NOVEMBER)] == [
+            ("Phường An Tường, Tuyên Quang", 1, 500_000),
+            ("Phường Minh Xuân, Tuyên Quang", 2, 420_000),
+            ("Phường Mỹ Lâm, Tuyên Quang", 2, 200_000),
+            ("Xã Thái Hoà, Tuyên Quang", 1, 60_000),
+        ]
         assert [(r.label, r.sales, r.value) for r in reports.by_market(PROVINCE, NOVEMBER)] == [
             ("Trực tuyến (không thuộc chợ)", 3, 700_000),
             ("Chợ An Phú", 2, 420_000),
