@@ -56,6 +56,7 @@ from bench.harness import (
     machine_note,
     refresh_statistics,
     server_environment,
+    stop,
 )
 from bench.loadgen import HOST, percentile
 from catalog.audit import CLI
@@ -226,12 +227,7 @@ def flask_worker(environment: dict[str, str], log_path: Path) -> Iterator[subpro
         try:
             yield process
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+            stop(process)
 
 
 def measure_backend(

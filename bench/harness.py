@@ -158,12 +158,17 @@ def gunicorn(env: dict[str, str], workers: int = 2, app_spec: str = APP_SPEC) ->
             _wait_until_healthy(port, process, log_path)
             yield port
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+            stop(process)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Ask a server or worker to stop (SIGTERM); kill it if it has not within 20 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 def _wait_until_healthy(port: int, process: subprocess.Popen, log_path: Path) -> None:

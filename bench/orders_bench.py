@@ -32,6 +32,7 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
+from bench.harness import stop
 from catalog.categories import sync_categories
 from catalog.models import (
     Category,
@@ -203,7 +204,7 @@ def start_gunicorn(database_url: str, instance: str, workers: int) -> tuple[subp
                 return server, port
         except OSError:
             time.sleep(0.3)
-    server.terminate()
+    stop(server)
     raise SystemExit("gunicorn did not start")
 
 
@@ -290,8 +291,7 @@ def main(argv: list[str] | None = None) -> int:
         orders, stock = database_state(database_url, scarce)
         rate, latencies, plain = uncontended(port, plenty, args.concurrency)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
 
     errors = sum(n for name, n in outcomes.items() if name.startswith("http 5"))
     checks = {

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from bench.harness import free_port
+from bench.harness import free_port, stop
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE  # the suite's Chromium setup
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -185,8 +185,7 @@ def main() -> None:
                 rows = [(name, *measure(browser, base + path, js)) for name, path, js in pages]
                 browser.close()
         finally:
-            server.terminate()
-            server.wait(timeout=10)
+            stop(server)
     print(f"\n{args.label or source}: 360x740, service workers blocked, demo market")
     print("| page | first view: requests | first view: KB | repeat: requests | repeat: KB |")
     print("|---|---:|---:|---:|---:|")
