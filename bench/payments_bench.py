@@ -47,6 +47,7 @@ from market import places
 from market.extensions import db
 from orders.addresses import address_at
 from orders.checkout import CheckoutRequest, Contact, DeliveryChoice, LineRequest, place_order
+from orders.delivery import delivery_options
 from orders.models import DeliveryMethod, Order, OrderPart, PartStatus, PaymentMethod
 from payments.balance import verify
 from payments.bank_providers import casso_signature
@@ -76,6 +77,8 @@ SETTINGS = {
 CATALOG_PRODUCTS = 900
 MIN_STOCK = 60  # at most two units a line: no order of the run can find a product sold out
 HTTP_TIMEOUT = 60
+# The checkout options an order of the run may take: no carrier is configured here.
+PLAIN_METHODS = (DeliveryMethod.HOME, DeliveryMethod.PICKUP_PRODUCER)
 
 
 @dataclass(frozen=True)
@@ -165,12 +168,20 @@ def place_orders(count: int, rng: random.Random) -> list[Bill]:
     for number in range(count):
         parts = rng.choices((1, 2, 3), weights=(6, 3, 1))[0]
         chosen = rng.sample(producers, k=min(parts, len(producers)))
+        address = address_at(rng.choice(communes), f"Số {number}")
         lines, deliveries = [], {}
         for producer_id in chosen:
             offer = by_producer[producer_id]
-            for product in rng.sample(offer, k=min(len(offer), rng.randint(1, 2))):
-                lines.append(LineRequest(product.id, rng.randint(1, 2), product.price))
-            method = rng.choice((DeliveryMethod.HOME, DeliveryMethod.PICKUP_PRODUCER))
+            picked = [
+                (product, rng.randint(1, 2))
+                for product in rng.sample(offer, k=min(len(offer), rng.randint(1, 2)))
+            ]
+            lines += [LineRequest(product.id, units, product.price) for product, units in picked]
+            # What the checkout page would offer this producer's part at that address (its own
+            # delivery only where its zone rates reach, else a pickup), one of them at random.
+            total = sum(product.price * units for product, units in picked)
+            options = delivery_options(offer[0].producer, address, picked, total).options
+            method = rng.choice([o.method for o in options if o.method in PLAIN_METHODS])
             deliveries[producer_id] = DeliveryChoice(method)  # the fee its zone rates give
         home = any(d.method is DeliveryMethod.HOME for d in deliveries.values())
         order = place_order(
@@ -182,7 +193,7 @@ def place_orders(count: int, rng: random.Random) -> list[Bill]:
                     f"Người mua {number}", f"09{number:08d}", f"mua{number}@example.vn"
                 ),
                 payment_method=PaymentMethod.BANK_TRANSFER,
-                address=address_at(rng.choice(communes), f"Số {number}") if home else None,
+                address=address if home else None,
             )
         )
         bills.append(Bill(order.payment_code, order.total))
