@@ -36,7 +36,7 @@ from market.codes import reference_of
 from market.extensions import db
 from orders.models import Order
 from payments.cod_models import CodReceivable
-from payments.ledger import COUNTS
+from payments.ledger import COUNTS, flagged_outstanding
 from payments.models import EntryKind, LedgerEntry, PaymentMethod
 from payments.part_money import fees_by_code
 from payments.settlement import WITHDRAWN
@@ -134,18 +134,7 @@ def refunded() -> Sums:
 
 def flagged_refunds_due() -> Sums:
     """Money flagged to go back (overpaid, late, unmatched) not yet given back, per code."""
-    refund = so.aliased(LedgerEntry)
-    settled = (
-        sa.select(sa.func.coalesce(sa.func.sum(refund.amount), 0))
-        .where(
-            refund.refund_of_id == LedgerEntry.id,
-            refund.kind == EntryKind.REFUND,
-            refund.part_ref.is_(None),
-            refund.status != "failed",
-        )
-        .scalar_subquery()
-    )
-    outstanding = LedgerEntry.refund_due - settled
+    outstanding = flagged_outstanding()
     return _per_code(
         sa.select(
             LedgerEntry.target_code,

@@ -3,6 +3,7 @@
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from market.extensions import db
 from payments.models import EntryKind, EntryStatus, LedgerEntry, PaymentMethod
@@ -88,17 +89,25 @@ def refundable(payment: LedgerEntry) -> int:
     return payment.amount - int(refunded)
 
 
+def _flagged_given_back(payment_id: Any) -> sa.Select:
+    """What was given back of a payment line's flagged money: its refunds tied to no part."""
+    refund = so.aliased(LedgerEntry)
+    return sa.select(sa.func.coalesce(sa.func.sum(refund.amount), 0)).where(
+        refund.refund_of_id == payment_id,
+        refund.kind == EntryKind.REFUND,
+        refund.part_ref.is_(None),
+        refund.status != EntryStatus.FAILED,
+    )
+
+
 def outstanding_refund_due(payment: LedgerEntry) -> int:
     """The flagged part of one payment line not yet given back."""
-    settled = db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.amount), 0)).where(
-            LedgerEntry.refund_of_id == payment.id,
-            LedgerEntry.kind == EntryKind.REFUND,
-            LedgerEntry.part_ref.is_(None),
-            COUNTS,
-        )
-    )
-    return max(0, payment.refund_due - int(settled))
+    return max(0, payment.refund_due - int(db.session.scalar(_flagged_given_back(payment.id))))
+
+
+def flagged_outstanding() -> Any:
+    """In a query over payment lines: each one's flagged money not yet given back (SQL)."""
+    return LedgerEntry.refund_due - _flagged_given_back(LedgerEntry.id).scalar_subquery()
 
 
 def part_balance(code: str, part_ref: str) -> int:

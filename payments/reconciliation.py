@@ -18,11 +18,10 @@ from market.extensions import db
 from market.i18n import utc_day_bounds
 from payments.bank_notifications import collection_account
 from payments.codes import compact, own_account_codes
-from payments.ledger import applied_amount, code_sums, withdrawn_parts
+from payments.ledger import applied_amount, code_sums, flagged_outstanding, withdrawn_parts
 from payments.models import (
     BankNotification,
     EntryKind,
-    EntryStatus,
     LedgerEntry,
     NotificationStatus,
     Outcome,
@@ -204,18 +203,7 @@ def overpayments(limit: int = LIST_LIMIT) -> list[LedgerEntry]:
 def refunds_due(limit: int = LIST_LIMIT) -> list[RefundDue]:
     """Flagged money (overpaid, late, unmatched) the market holds, not yet given back, oldest
     first."""
-    refund = sa.orm.aliased(LedgerEntry)
-    settled = (
-        sa.select(sa.func.coalesce(sa.func.sum(refund.amount), 0))
-        .where(
-            refund.refund_of_id == LedgerEntry.id,
-            refund.kind == EntryKind.REFUND,
-            refund.part_ref.is_(None),
-            refund.status != EntryStatus.FAILED,
-        )
-        .scalar_subquery()
-    )
-    outstanding = LedgerEntry.refund_due - settled
+    outstanding = flagged_outstanding()
     rows = db.session.execute(
         sa.select(LedgerEntry, outstanding)
         .where(
