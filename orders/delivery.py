@@ -300,7 +300,8 @@ class OptionsResult:
     notes: list[str] = field(default_factory=list)
 
 
-def _origin(producer: Producer) -> Place | None:
+def origin_of(producer: Producer) -> Place | None:
+    """Where a carrier picks the producer's parcels up; None without a commune on its profile."""
     commune = places.commune(producer.commune_code)
     if commune is None:
         return None
@@ -365,7 +366,7 @@ def _carrier_plan(producer: Producer, address: Address | None, lines: Lines) -> 
                 )
             ],
         )
-    origin = _origin(producer)
+    origin = origin_of(producer)
     if origin is None:
         return _CarrierPlan(
             [], [_("Carrier delivery is not offered: the producer's address is incomplete.")]

@@ -22,7 +22,6 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
-from market import places
 from market.dbtypes import utcnow
 from market.extensions import db
 from market.idempotency import insert_once
@@ -73,21 +72,12 @@ def of_parts(parts: list[OrderPart]) -> dict[int, Shipment]:
 
 def origin(part: OrderPart) -> Place:
     """Where the carrier picks the parcel up: the producer's official address."""
-    producer = part.producer
-    commune = places.commune(producer.commune_code)
-    if commune is None:
+    place = delivery.origin_of(part.producer)
+    if place is None:
         raise InvalidTransition(
             _("Add your commune to your shop's profile: the carrier needs it to pick up.")
         )
-    return Place(
-        name=producer.name,
-        phone=producer.phone,
-        street=producer.address,
-        province_code=commune.province_code,
-        commune_code=commune.code,
-        province_name=commune.province.name,
-        commune_name=commune.name,
-    )
+    return place
 
 
 def destination(order: Order) -> Place:
